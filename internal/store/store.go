@@ -1,0 +1,59 @@
+// Package store defines the records Parley persists and the errors its
+// backends return. The backends live in sub-packages (sqlite, and later
+// postgres) and all pass the conformance suite in storetest.
+//
+// Every method of a backend returns [ErrNotFound] when the thing asked for does
+// not exist, and [ErrConflict] when a compare-and-swap lost a race.
+package store
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors callers branch on.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict: changed since it was read")
+	ErrExists   = errors.New("already exists")
+)
+
+// An Account owns assistants and authenticates with its auth token.
+type Account struct {
+	SID          string // AC…
+	AuthToken    string
+	FriendlyName string
+	DateCreated  time.Time
+}
+
+// AssistantRef is the cheap head of an assistant: enough to authorise a turn
+// and to check whether a cached compiled assistant is still current.
+type AssistantRef struct {
+	SID        string
+	AccountSID string
+	UniqueName string
+	Revision   int64
+}
+
+// Dialogue statuses.
+const (
+	DialogueActive = "active"
+	DialogueEnded  = "ended"
+)
+
+// A Dialogue is one conversation of one user on one channel with one
+// assistant. State is the engine's own JSON; the store does not read it.
+type Dialogue struct {
+	SID          string // UK…
+	AccountSID   string
+	AssistantSID string
+	Channel      string
+	UserID       string
+	Status       string
+	State        []byte
+	// Version is 0 for a dialogue never saved. SaveDialogue succeeds only if
+	// the stored version still equals Version, and then increments it.
+	Version     int64
+	DateCreated time.Time
+	DateUpdated time.Time
+}
