@@ -103,11 +103,11 @@ type Question struct {
 
 // Validate says how an answer to a [Question] is checked.
 type Validate struct {
-	AllowedValues []string    // from allowed_values.list; nil when absent
-	OnFailure     *OnFailure  // nil when absent
-	OnSuccess     *Say        // nil when absent
+	AllowedValues []string     // from allowed_values.list; nil when absent
+	OnFailure     *OnFailure   // nil when absent
+	OnSuccess     *Say         // nil when absent
 	MaxAttempts   *MaxAttempts // nil when absent
-	Webhook       *Webhook    // nil when absent
+	Webhook       *Webhook     // nil when absent
 }
 
 // OnFailure lists what to say after an invalid answer.
