@@ -3,7 +3,10 @@
 // postgres) and all pass the conformance suite in storetest.
 //
 // Every method of a backend returns [ErrNotFound] when the thing asked for does
-// not exist, and [ErrConflict] when a compare-and-swap lost a race.
+// not exist, [ErrConflict] when a compare-and-swap lost a race, [ErrExists]
+// when a unique name or SID is already taken, and [ErrInvalid] when the input
+// breaks a rule the store itself checks (a required value missing, a reference
+// that names nothing).
 package store
 
 import (
@@ -16,6 +19,7 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict: changed since it was read")
 	ErrExists   = errors.New("already exists")
+	ErrInvalid  = errors.New("invalid")
 )
 
 // An Account owns assistants and authenticates with its auth token.

@@ -1,0 +1,213 @@
+// Package sqlite is Parley's embedded store: one SQLite database file, in WAL
+// mode, through the pure-Go modernc.org/sqlite driver.
+//
+// A [DB] holds two connection pools on the same file. All writes go through a
+// pool of exactly one connection whose transactions begin with BEGIN
+// IMMEDIATE, so writers inside the process queue in Go instead of failing
+// with SQLITE_BUSY; other processes (a CLI import beside a running server)
+// wait up to the busy timeout. Reads go through a pool of query-only
+// connections, which WAL lets run beside the writer.
+//
+// The schema is an ordered list of embedded SQL files (migrations/NNNN_*.sql)
+// and a one-row version table, applied by [Open].
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/store"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// busyTimeout is how long a connection waits for another process's lock.
+const busyTimeout = 5 * time.Second
+
+// A DB is an open SQLite store. It is safe for concurrent use.
+type DB struct {
+	w *sql.DB // one connection, BEGIN IMMEDIATE
+	r *sql.DB // query-only pool
+
+	// Statements of the per-turn hot path, prepared once.
+	insertDialogue *sql.Stmt
+	updateDialogue *sql.Stmt
+	activeDialogue *sql.Stmt
+	assistantRef   *sql.Stmt
+
+	now func() time.Time
+}
+
+// Open opens the SQLite database at path, creating the file and its parent
+// directory if needed, and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	pragmas := url.Values{"_pragma": {
+		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+		"foreign_keys(1)",
+		"journal_mode(WAL)",
+		"synchronous(NORMAL)",
+	}}
+	wq := url.Values{"_txlock": {"immediate"}, "_pragma": pragmas["_pragma"]}
+	rq := url.Values{"_pragma": append([]string{"query_only(1)"}, pragmas["_pragma"]...)}
+	// The driver cuts the DSN at its first '?'; a plain path (no file: URI)
+	// is then used as is.
+	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open store %s: path must be a plain file name", path)
+	}
+	u := path
+
+	w, err := sql.Open("sqlite", u+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	db := &DB{w: w, now: time.Now}
+	// Migrate on the writer first: it switches the file to WAL mode before
+	// any query-only connection opens.
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+
+	r, err := sql.Open("sqlite", u+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	r.SetConnMaxIdleTime(0)
+	db.r = r
+
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (db *DB) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		pool  *sql.DB
+		query string
+	}{
+		{&db.insertDialogue, db.w, `INSERT INTO dialogues
+			(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`},
+		{&db.updateDialogue, db.w, `UPDATE dialogues
+			SET status = ?, state = ?, version = version + 1, date_updated = ?
+			WHERE sid = ? AND version = ?`},
+		{&db.activeDialogue, db.r, `SELECT sid, account_sid, status, state, version, date_created, date_updated
+			FROM dialogues
+			WHERE assistant_sid = ? AND channel = ? AND user_id = ? AND status = 'active'`},
+		{&db.assistantRef, db.r, `SELECT sid, account_sid, unique_name, revision
+			FROM assistants
+			WHERE account_sid = ?1 AND (sid = ?2 OR unique_name = ?2)
+			ORDER BY sid = ?2 DESC LIMIT 1`},
+	} {
+		s, err := p.pool.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		*p.dst = s
+	}
+	return nil
+}
+
+// Close closes the database. Calls in flight may fail.
+func (db *DB) Close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{db.insertDialogue, db.updateDialogue, db.activeDialogue, db.assistantRef} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	errs = append(errs, db.w.Close())
+	return errors.Join(errs...)
+}
+
+// timestamp is now in the store's precision: UTC, whole seconds.
+func (db *DB) timestamp() time.Time {
+	return db.now().UTC().Truncate(time.Second)
+}
+
+func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+// write runs f in a write transaction (BEGIN IMMEDIATE) and commits it if f
+// returns nil.
+func (db *DB) write(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs f in a read transaction, so that everything f reads comes from
+// one snapshot.
+func (db *DB) read(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// constraint classifies a constraint violation: store.ErrExists for a
+// unique or primary key, store.ErrNotFound for a foreign key (the parent is
+// missing), and err itself otherwise.
+func constraint(err error) error {
+	e, ok := errors.AsType[*sqlite.Error](err)
+	if !ok {
+		return err
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return fmt.Errorf("%w (%v)", store.ErrExists, err)
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("%w (%v)", store.ErrNotFound, err)
+	}
+	return err
+}
+
+// nullString maps "" to NULL.
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// nullBytes maps an empty document to NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}

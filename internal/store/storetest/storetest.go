@@ -1,0 +1,120 @@
+// Package storetest is the conformance suite every store backend passes: the
+// SQLite store on every go test, and PostgreSQL when a server is at hand.
+//
+// A backend's test calls [Run] with a function that opens a fresh, empty
+// store and arranges (with t.Cleanup) for it to be closed.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// Store is what a backend implements. Each method's contract is written on
+// the SQLite implementation (internal/store/sqlite) and checked here.
+type Store interface {
+	CreateAccount(ctx context.Context, a store.Account) error
+	Account(ctx context.Context, sid string) (store.Account, error)
+	Accounts(ctx context.Context) ([]store.Account, error)
+}
+
+// Run runs the conformance suite. open must return a new, empty store.
+func Run(t *testing.T, open func(t *testing.T) Store) {
+	t.Run("accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+}
+
+func newAccount(t *testing.T, s Store, name string) store.Account {
+	t.Helper()
+	a := store.Account{
+		SID:          twilio.NewSID(twilio.PrefixAccount),
+		AuthToken:    twilio.NewAuthToken(),
+		FriendlyName: name,
+	}
+	if err := s.CreateAccount(t.Context(), a); err != nil {
+		t.Fatalf("CreateAccount: %v", err)
+	}
+	return a
+}
+
+func wantErr(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("%s: err = %v, want %v", what, err, want)
+	}
+}
+
+func testAccounts(t *testing.T, s Store) {
+	ctx := t.Context()
+	t.Run("create-get", func(t *testing.T) {
+		before := now()
+		a := newAccount(t, s, "first")
+		got, err := s.Account(ctx, a.SID)
+		if err != nil {
+			t.Fatalf("Account: %v", err)
+		}
+		checkDate(t, "DateCreated", got.DateCreated, before)
+		a.DateCreated = got.DateCreated
+		if diff := cmp.Diff(a, got); diff != "" {
+			t.Errorf("Account (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("keeps-date-created", func(t *testing.T) {
+		a := store.Account{
+			SID:         twilio.NewSID(twilio.PrefixAccount),
+			AuthToken:   twilio.NewAuthToken(),
+			DateCreated: fixedDate,
+		}
+		if err := s.CreateAccount(ctx, a); err != nil {
+			t.Fatalf("CreateAccount: %v", err)
+		}
+		got, err := s.Account(ctx, a.SID)
+		if err != nil {
+			t.Fatalf("Account: %v", err)
+		}
+		if diff := cmp.Diff(a, got); diff != "" {
+			t.Errorf("Account (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("not-found", func(t *testing.T) {
+		_, err := s.Account(ctx, twilio.NewSID(twilio.PrefixAccount))
+		wantErr(t, "Account", err, store.ErrNotFound)
+	})
+	t.Run("duplicate", func(t *testing.T) {
+		a := newAccount(t, s, "dup")
+		a.AuthToken = twilio.NewAuthToken()
+		wantErr(t, "CreateAccount", s.CreateAccount(ctx, a), store.ErrExists)
+	})
+	t.Run("invalid", func(t *testing.T) {
+		err := s.CreateAccount(ctx, store.Account{SID: twilio.NewSID(twilio.PrefixAccount)})
+		wantErr(t, "CreateAccount without token", err, store.ErrInvalid)
+	})
+	t.Run("list-in-creation-order", func(t *testing.T) {
+		before, err := s.Accounts(ctx)
+		if err != nil {
+			t.Fatalf("Accounts: %v", err)
+		}
+		var want []string
+		for _, a := range before {
+			want = append(want, a.SID)
+		}
+		for range 3 {
+			want = append(want, newAccount(t, s, "listed").SID)
+		}
+		as, err := s.Accounts(ctx)
+		if err != nil {
+			t.Fatalf("Accounts: %v", err)
+		}
+		var got []string
+		for _, a := range as {
+			got = append(got, a.SID)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Accounts SIDs (-want +got):\n%s", diff)
+		}
+	})
+}
