@@ -11,8 +11,9 @@ type Document struct {
 // actions. The concrete types are [*Say], [*Play], [*Show], [*Remember],
 // [*Redirect], [*Listen], [*Collect] and [*Handoff].
 type Action interface {
-	// Name is the action's JSON key: "say", "play", ...
-	Name() string
+	// Kind is the action's JSON key: "say", "play", ... (The method cannot be
+	// called Name: [Collect] has a Name field.)
+	Kind() string
 }
 
 // Say speaks or sends text. {"say": "..."} and {"say": {"speech": "..."}}
@@ -140,14 +141,14 @@ type Handoff struct {
 	Options map[string]json.RawMessage
 }
 
-func (*Say) Name() string      { return "say" }
-func (*Play) Name() string     { return "play" }
-func (*Show) Name() string     { return "show" }
-func (*Remember) Name() string { return "remember" }
-func (*Redirect) Name() string { return "redirect" }
-func (*Listen) Name() string   { return "listen" }
-func (*Collect) Name() string  { return "collect" }
-func (*Handoff) Name() string  { return "handoff" }
+func (*Say) Kind() string      { return "say" }
+func (*Play) Kind() string     { return "play" }
+func (*Show) Kind() string     { return "show" }
+func (*Remember) Kind() string { return "remember" }
+func (*Redirect) Kind() string { return "redirect" }
+func (*Listen) Kind() string   { return "listen" }
+func (*Collect) Kind() string  { return "collect" }
+func (*Handoff) Kind() string  { return "handoff" }
 
 func equalFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
