@@ -208,15 +208,14 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	hreq.Header.Set("Accept", "application/json")
 	hreq.Header.Set("User-Agent", UserAgent)
 
-	start := time.Now()
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(req.URL, err, time.Since(start))
+		return nil, c.transportError(req.URL, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, c.transportError(req.URL, err, time.Since(start))
+		return nil, c.transportError(req.URL, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &Error{Code: 11200, URL: req.URL, Status: resp.StatusCode, Msg: fmt.Sprintf("answered HTTP %d", resp.StatusCode)}
@@ -237,7 +236,7 @@ func (c *Client) ipAllowed(ip netip.Addr) bool {
 	return false
 }
 
-func (c *Client) transportError(u string, err error, took time.Duration) error {
+func (c *Client) transportError(u string, err error) error {
 	if errors.Is(err, errRefusedIP) {
 		return &Error{Code: 11200, URL: u, Msg: "target refused", Err: errRefusedIP}
 	}
@@ -248,7 +247,7 @@ func (c *Client) transportError(u string, err error, took time.Duration) error {
 	if errors.As(err, &dnsErr) {
 		return &Error{Code: 11210, URL: u, Msg: "host not found", Err: err}
 	}
-	return &Error{Code: 11205, URL: u, Msg: fmt.Sprintf("connection failed after %s", took.Round(time.Millisecond)), Err: err}
+	return &Error{Code: 11205, URL: u, Msg: "connection failed", Err: err}
 }
 
 func isTimeout(err error) bool {
