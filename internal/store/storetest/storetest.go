@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
 )
@@ -21,11 +22,20 @@ type Store interface {
 	CreateAccount(ctx context.Context, a store.Account) error
 	Account(ctx context.Context, sid string) (store.Account, error)
 	Accounts(ctx context.Context) ([]store.Account, error)
+
+	ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	Assistant(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
+	AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error)
+	Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error)
+	DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
 func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+	t.Run("import", func(t *testing.T) { testImport(t, open(t)) })
+	t.Run("lookup", func(t *testing.T) { testLookup(t, open(t)) })
+	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {

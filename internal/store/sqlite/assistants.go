@@ -1,0 +1,563 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// resolveAssistant is the WHERE clause that finds an assistant of account ?1
+// by SID or unique name ?2, the SID winning when both match.
+const resolveAssistant = `account_sid = ?1 AND (sid = ?2 OR unique_name = ?2) ORDER BY sid = ?2 DESC LIMIT 1`
+
+// ImportAssistant stores a whole assistant in one transaction and returns it
+// as [DB.Assistant] would.
+//
+// The target is a.SID when set (which must be an assistant of a.AccountSID,
+// and is then renamed to a.UniqueName), and otherwise the account's assistant
+// named a.UniqueName; if there is none, a new assistant is created. Importing
+// into an existing assistant replaces its contents, as the Autopilot CLI's
+// update did: the assistant keeps its SID and creation date, tasks and field
+// types keep theirs when a task or field type of the same unique name is
+// imported, fields, samples and field values are recreated, and whatever
+// a does not hold is deleted. The revision grows by one.
+//
+// Other SIDs and all dates in a are ignored: the store assigns them. Errors:
+// [store.ErrInvalid] when a.AccountSID or a.UniqueName is empty or a synonym
+// names no canonical value of its type; [store.ErrExists] when a holds two
+// tasks, field types, or fields of one task with the same unique name, or the
+// rename takes a name in use; [store.ErrNotFound] when the account or a.SID
+// does not exist. On error nothing has changed.
+func (db *DB) ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error) {
+	if a.AccountSID == "" || a.UniqueName == "" {
+		return nil, fmt.Errorf("import assistant %q: account and unique name required: %w", a.UniqueName, store.ErrInvalid)
+	}
+	if err := checkNames(a); err != nil {
+		return nil, fmt.Errorf("import assistant %s: %w", a.UniqueName, err)
+	}
+	var sid string
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		sid, err = importAssistant(ctx, tx, a, db.timestamp().Unix())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import assistant %s: %w", a.UniqueName, err)
+	}
+	return db.Assistant(ctx, a.AccountSID, sid)
+}
+
+// checkNames reports unique names a holds twice where the schema wants them
+// unique.
+func checkNames(a *assistant.Assistant) error {
+	dup := func(what string, names func(yield func(string) bool)) error {
+		seen := map[string]bool{}
+		for n := range names {
+			if seen[n] {
+				return fmt.Errorf("%s %q twice: %w", what, n, store.ErrExists)
+			}
+			seen[n] = true
+		}
+		return nil
+	}
+	if err := dup("task", func(yield func(string) bool) {
+		for _, t := range a.Tasks {
+			if !yield(t.UniqueName) {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	if err := dup("field type", func(yield func(string) bool) {
+		for _, ft := range a.FieldTypes {
+			if !yield(ft.UniqueName) {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	for _, t := range a.Tasks {
+		if err := dup("task "+t.UniqueName+": field", func(yield func(string) bool) {
+			for _, f := range t.Fields {
+				if !yield(f.UniqueName) {
+					return
+				}
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importAssistant writes a within tx and returns the assistant's SID.
+func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, now int64) (string, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE sid = ?`, a.AccountSID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("account %s: %w", a.AccountSID, store.ErrNotFound)
+	}
+	if err != nil {
+		return "", err
+	}
+
+	var sid string
+	if a.SID != "" {
+		err = tx.QueryRowContext(ctx, `SELECT sid FROM assistants WHERE sid = ? AND account_sid = ?`,
+			a.SID, a.AccountSID).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("assistant %s: %w", a.SID, store.ErrNotFound)
+		}
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT sid FROM assistants WHERE account_sid = ? AND unique_name = ?`,
+			a.AccountSID, a.UniqueName).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+
+	if sid == "" {
+		sid = twilio.NewSID(twilio.PrefixAssistant)
+		_, err = tx.ExecContext(ctx, `INSERT INTO assistants
+			(sid, account_sid, unique_name, friendly_name, log_queries, defaults, style_sheet, model_build,
+			 needs_model_build, revision, date_created, date_updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
+			sid, a.AccountSID, a.UniqueName, a.FriendlyName, a.LogQueries,
+			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, now, now)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE assistants
+			SET unique_name = ?, friendly_name = ?, log_queries = ?, defaults = ?, style_sheet = ?, model_build = ?,
+			    needs_model_build = 1, revision = revision + 1, date_updated = ?
+			WHERE sid = ?`,
+			a.UniqueName, a.FriendlyName, a.LogQueries,
+			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, now, sid)
+	}
+	if err != nil {
+		return "", constraint(err)
+	}
+	if err := importTasks(ctx, tx, sid, a.Tasks, now); err != nil {
+		return "", err
+	}
+	if err := importFieldTypes(ctx, tx, sid, a.FieldTypes, now); err != nil {
+		return "", err
+	}
+	return sid, nil
+}
+
+// existing returns the SIDs of the rows of table under assistantSID by
+// unique name, after deleting those whose name is not in keep.
+func existing(ctx context.Context, tx *sql.Tx, table, assistantSID string, keep map[string]bool) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT sid, unique_name FROM `+table+` WHERE assistant_sid = ?`, assistantSID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	sids := map[string]string{}
+	var drop []string
+	for rows.Next() {
+		var sid, name string
+		if err := rows.Scan(&sid, &name); err != nil {
+			return nil, err
+		}
+		if keep[name] {
+			sids[name] = sid
+		} else {
+			drop = append(drop, sid)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, sid := range drop {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE sid = ?`, sid); err != nil {
+			return nil, err
+		}
+	}
+	return sids, nil
+}
+
+func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []assistant.Task, now int64) error {
+	keep := map[string]bool{}
+	for _, t := range tasks {
+		keep[t.UniqueName] = true
+	}
+	sids, err := existing(ctx, tx, "tasks", assistantSID, keep)
+	if err != nil {
+		return err
+	}
+	// Fields and samples of kept tasks are recreated.
+	for _, table := range []string{"fields", "samples"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+`
+			WHERE task_sid IN (SELECT sid FROM tasks WHERE assistant_sid = ?)`, assistantSID); err != nil {
+			return err
+		}
+	}
+	insertTask, err := tx.PrepareContext(ctx, `INSERT INTO tasks
+		(sid, assistant_sid, unique_name, friendly_name, actions, actions_url, position, date_created, date_updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insertTask.Close()
+	updateTask, err := tx.PrepareContext(ctx, `UPDATE tasks
+		SET friendly_name = ?, actions = ?, actions_url = ?, position = ?, date_updated = ?
+		WHERE sid = ?`)
+	if err != nil {
+		return err
+	}
+	defer updateTask.Close()
+	insertField, err := tx.PrepareContext(ctx, `INSERT INTO fields
+		(sid, task_sid, unique_name, field_type, position, date_created, date_updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insertField.Close()
+	insertSample, err := tx.PrepareContext(ctx, `INSERT INTO samples
+		(sid, task_sid, language, tagged_text, source_channel, position, date_created, date_updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insertSample.Close()
+
+	for i, t := range tasks {
+		sid, ok := sids[t.UniqueName]
+		if ok {
+			_, err = updateTask.ExecContext(ctx, t.FriendlyName, nullBytes(t.Actions), nullString(t.ActionsURL), i, now, sid)
+		} else {
+			sid = twilio.NewSID(twilio.PrefixTask)
+			_, err = insertTask.ExecContext(ctx, sid, assistantSID, t.UniqueName, t.FriendlyName,
+				nullBytes(t.Actions), nullString(t.ActionsURL), i, now, now)
+		}
+		if err != nil {
+			return fmt.Errorf("task %q: %w", t.UniqueName, constraint(err))
+		}
+		for j, f := range t.Fields {
+			if _, err := insertField.ExecContext(ctx, twilio.NewSID(twilio.PrefixField), sid,
+				f.UniqueName, f.FieldType, j, now, now); err != nil {
+				return fmt.Errorf("task %q: field %q: %w", t.UniqueName, f.UniqueName, constraint(err))
+			}
+		}
+		for j, s := range t.Samples {
+			if _, err := insertSample.ExecContext(ctx, twilio.NewSID(twilio.PrefixSample), sid,
+				s.Language, s.TaggedText, nullString(s.SourceChannel), j, now, now); err != nil {
+				return fmt.Errorf("task %q: sample %d: %w", t.UniqueName, j, constraint(err))
+			}
+		}
+	}
+	return nil
+}
+
+func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, types []assistant.FieldType, now int64) error {
+	keep := map[string]bool{}
+	for _, ft := range types {
+		keep[ft.UniqueName] = true
+	}
+	sids, err := existing(ctx, tx, "field_types", assistantSID, keep)
+	if err != nil {
+		return err
+	}
+	// Values of kept types are recreated.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM field_values
+		WHERE field_type_sid IN (SELECT sid FROM field_types WHERE assistant_sid = ?)`, assistantSID); err != nil {
+		return err
+	}
+	insertType, err := tx.PrepareContext(ctx, `INSERT INTO field_types
+		(sid, assistant_sid, unique_name, friendly_name, position, date_created, date_updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insertType.Close()
+	updateType, err := tx.PrepareContext(ctx, `UPDATE field_types
+		SET friendly_name = ?, position = ?, date_updated = ?
+		WHERE sid = ?`)
+	if err != nil {
+		return err
+	}
+	defer updateType.Close()
+	insertValue, err := tx.PrepareContext(ctx, `INSERT INTO field_values
+		(sid, field_type_sid, language, value, synonym_of, synonym_of_sid, position, date_created, date_updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insertValue.Close()
+
+	for i, ft := range types {
+		sid, ok := sids[ft.UniqueName]
+		if ok {
+			_, err = updateType.ExecContext(ctx, ft.FriendlyName, i, now, sid)
+		} else {
+			sid = twilio.NewSID(twilio.PrefixFieldType)
+			_, err = insertType.ExecContext(ctx, sid, assistantSID, ft.UniqueName, ft.FriendlyName, i, now, now)
+		}
+		if err != nil {
+			return fmt.Errorf("field type %q: %w", ft.UniqueName, constraint(err))
+		}
+		// Canonical values first, so that synonyms can name their SIDs;
+		// position keeps the order of ft.Values.
+		type key struct{ language, value string }
+		canonical := map[key]string{}
+		anyLanguage := map[string]string{}
+		for j, v := range ft.Values {
+			if v.SynonymOf != "" {
+				continue
+			}
+			vsid := twilio.NewSID(twilio.PrefixFieldValue)
+			if _, err := insertValue.ExecContext(ctx, vsid, sid, v.Language, v.Value, nil, nil, j, now, now); err != nil {
+				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
+			}
+			if _, ok := canonical[key{v.Language, v.Value}]; !ok {
+				canonical[key{v.Language, v.Value}] = vsid
+			}
+			if _, ok := anyLanguage[v.Value]; !ok {
+				anyLanguage[v.Value] = vsid
+			}
+		}
+		for j, v := range ft.Values {
+			if v.SynonymOf == "" {
+				continue
+			}
+			of, ok := canonical[key{v.Language, v.SynonymOf}]
+			if !ok {
+				of, ok = anyLanguage[v.SynonymOf]
+			}
+			if !ok {
+				return fmt.Errorf("field type %q: value %q: synonym of %q, which is no canonical value of the type: %w",
+					ft.UniqueName, v.Value, v.SynonymOf, store.ErrInvalid)
+			}
+			if _, err := insertValue.ExecContext(ctx, twilio.NewSID(twilio.PrefixFieldValue), sid,
+				v.Language, v.Value, v.SynonymOf, of, j, now, now); err != nil {
+				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
+			}
+		}
+	}
+	return nil
+}
+
+// Assistant returns the whole assistant of account accountSID with the given
+// SID or unique name (the SID wins when both match): tasks with their fields
+// and samples, field types with their values, all in stored order and read
+// from one snapshot. An assistant of another account is [store.ErrNotFound].
+func (db *DB) Assistant(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	var a *assistant.Assistant
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = readAssistant(ctx, tx, accountSID, sidOrUniqueName)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get assistant %s: %w", sidOrUniqueName, err)
+	}
+	return a, nil
+}
+
+func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	a := &assistant.Assistant{}
+	var defaults, styleSheet sql.NullString
+	var created, updated int64
+	err := tx.QueryRowContext(ctx, `SELECT sid, account_sid, unique_name, friendly_name, log_queries,
+			defaults, style_sheet, model_build, revision, date_created, date_updated
+		FROM assistants WHERE `+resolveAssistant, accountSID, sidOrUniqueName).
+		Scan(&a.SID, &a.AccountSID, &a.UniqueName, &a.FriendlyName, &a.LogQueries,
+			&defaults, &styleSheet, &a.ModelBuild, &a.Revision, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.Defaults, a.StyleSheet = rawJSON(defaults), rawJSON(styleSheet)
+	a.DateCreated, a.DateUpdated = fromUnix(created), fromUnix(updated)
+
+	// Tasks, then their fields and samples in one query each.
+	taskIndex := map[string]int{}
+	err = each(ctx, tx, `SELECT sid, unique_name, friendly_name, actions, actions_url, date_created, date_updated
+		FROM tasks WHERE assistant_sid = ? ORDER BY position, id`, []any{a.SID}, func(rows *sql.Rows) error {
+		var t assistant.Task
+		var actions, actionsURL sql.NullString
+		var created, updated int64
+		if err := rows.Scan(&t.SID, &t.UniqueName, &t.FriendlyName, &actions, &actionsURL, &created, &updated); err != nil {
+			return err
+		}
+		t.Actions, t.ActionsURL = rawJSON(actions), actionsURL.String
+		t.DateCreated, t.DateUpdated = fromUnix(created), fromUnix(updated)
+		taskIndex[t.SID] = len(a.Tasks)
+		a.Tasks = append(a.Tasks, t)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	err = each(ctx, tx, `SELECT f.task_sid, f.sid, f.unique_name, f.field_type, f.date_created, f.date_updated
+		FROM fields f JOIN tasks t ON t.sid = f.task_sid
+		WHERE t.assistant_sid = ? ORDER BY t.position, t.id, f.position, f.id`, []any{a.SID}, func(rows *sql.Rows) error {
+		var taskSID string
+		var f assistant.Field
+		var created, updated int64
+		if err := rows.Scan(&taskSID, &f.SID, &f.UniqueName, &f.FieldType, &created, &updated); err != nil {
+			return err
+		}
+		f.DateCreated, f.DateUpdated = fromUnix(created), fromUnix(updated)
+		t := &a.Tasks[taskIndex[taskSID]]
+		t.Fields = append(t.Fields, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fields: %w", err)
+	}
+	err = each(ctx, tx, `SELECT s.task_sid, s.sid, s.language, s.tagged_text, s.source_channel, s.date_created, s.date_updated
+		FROM samples s JOIN tasks t ON t.sid = s.task_sid
+		WHERE t.assistant_sid = ? ORDER BY t.position, t.id, s.position, s.id`, []any{a.SID}, func(rows *sql.Rows) error {
+		var taskSID string
+		var s assistant.Sample
+		var channel sql.NullString
+		var created, updated int64
+		if err := rows.Scan(&taskSID, &s.SID, &s.Language, &s.TaggedText, &channel, &created, &updated); err != nil {
+			return err
+		}
+		s.SourceChannel = channel.String
+		s.DateCreated, s.DateUpdated = fromUnix(created), fromUnix(updated)
+		t := &a.Tasks[taskIndex[taskSID]]
+		t.Samples = append(t.Samples, s)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("samples: %w", err)
+	}
+
+	typeIndex := map[string]int{}
+	err = each(ctx, tx, `SELECT sid, unique_name, friendly_name, date_created, date_updated
+		FROM field_types WHERE assistant_sid = ? ORDER BY position, id`, []any{a.SID}, func(rows *sql.Rows) error {
+		var ft assistant.FieldType
+		var created, updated int64
+		if err := rows.Scan(&ft.SID, &ft.UniqueName, &ft.FriendlyName, &created, &updated); err != nil {
+			return err
+		}
+		ft.DateCreated, ft.DateUpdated = fromUnix(created), fromUnix(updated)
+		typeIndex[ft.SID] = len(a.FieldTypes)
+		a.FieldTypes = append(a.FieldTypes, ft)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("field types: %w", err)
+	}
+	err = each(ctx, tx, `SELECT v.field_type_sid, v.sid, v.language, v.value, v.synonym_of, v.date_created, v.date_updated
+		FROM field_values v JOIN field_types ft ON ft.sid = v.field_type_sid
+		WHERE ft.assistant_sid = ? ORDER BY ft.position, ft.id, v.position, v.id`, []any{a.SID}, func(rows *sql.Rows) error {
+		var typeSID string
+		var v assistant.FieldValue
+		var synonymOf sql.NullString
+		var created, updated int64
+		if err := rows.Scan(&typeSID, &v.SID, &v.Language, &v.Value, &synonymOf, &created, &updated); err != nil {
+			return err
+		}
+		v.SynonymOf = synonymOf.String
+		v.DateCreated, v.DateUpdated = fromUnix(created), fromUnix(updated)
+		ft := &a.FieldTypes[typeIndex[typeSID]]
+		ft.Values = append(ft.Values, v)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("field values: %w", err)
+	}
+	return a, nil
+}
+
+// each runs query and calls f for every row.
+func each(ctx context.Context, tx *sql.Tx, query string, args []any, f func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func rawJSON(s sql.NullString) json.RawMessage {
+	if !s.Valid {
+		return nil
+	}
+	return json.RawMessage(s.String)
+}
+
+// AssistantRef returns the head of the account's assistant with the given SID
+// or unique name (the SID wins when both match): one indexed query, cheap
+// enough for every turn.
+func (db *DB) AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error) {
+	var r store.AssistantRef
+	err := db.assistantRef.QueryRowContext(ctx, accountSID, sidOrUniqueName).
+		Scan(&r.SID, &r.AccountSID, &r.UniqueName, &r.Revision)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return store.AssistantRef{}, fmt.Errorf("get assistant %s: %w", sidOrUniqueName, err)
+	}
+	return r, nil
+}
+
+// Assistants returns the heads of the account's assistants, oldest first.
+// An account without assistants, or no account, has none.
+func (db *DB) Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT sid, account_sid, unique_name, revision
+		FROM assistants WHERE account_sid = ? ORDER BY id`, accountSID)
+	if err != nil {
+		return nil, fmt.Errorf("list assistants: %w", err)
+	}
+	defer rows.Close()
+	var refs []store.AssistantRef
+	for rows.Next() {
+		var r store.AssistantRef
+		if err := rows.Scan(&r.SID, &r.AccountSID, &r.UniqueName, &r.Revision); err != nil {
+			return nil, fmt.Errorf("list assistants: %w", err)
+		}
+		refs = append(refs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list assistants: %w", err)
+	}
+	return refs, nil
+}
+
+// DeleteAssistant deletes the account's assistant with the given SID or
+// unique name and everything it holds: tasks, fields, samples, field types,
+// values, model builds, queries, webhooks and dialogues.
+func (db *DB) DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM assistants
+		WHERE sid = (SELECT sid FROM assistants WHERE `+resolveAssistant+`)`, accountSID, sidOrUniqueName)
+	if err != nil {
+		return fmt.Errorf("delete assistant %s: %w", sidOrUniqueName, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("delete assistant %s: %w", sidOrUniqueName, orErr(err, store.ErrNotFound))
+	}
+	return nil
+}
+
+// orErr returns err if it is not nil, and otherwise def.
+func orErr(err, def error) error {
+	if err != nil {
+		return err
+	}
+	return def
+}
