@@ -1,0 +1,88 @@
+package fields
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+// The data files are derived from npm packages by internal/gen; see
+// data/README.md for their sources and licences.
+
+//go:embed data/first_names.txt
+var firstNamesTxt string
+
+//go:embed data/cities.txt
+var citiesTxt string
+
+// A lexicon maps the folded words of a phrase, joined by single spaces, to
+// its canonical spelling.
+type lexicon struct {
+	entries  map[string]string
+	maxWords int
+}
+
+func newLexicon() *lexicon { return &lexicon{entries: map[string]string{}} }
+
+// add records canonical under the key of phrase, unless the key is taken
+// (the first added wins) or override is set.
+func (l *lexicon) add(phrase, canonical string, override bool) {
+	ws := tokenWords(phrase)
+	if len(ws) == 0 {
+		return
+	}
+	key := strings.Join(ws, " ")
+	if _, ok := l.entries[key]; ok && !override {
+		return
+	}
+	l.entries[key] = canonical
+	l.maxWords = max(l.maxWords, len(ws))
+}
+
+// longest returns the canonical form of the longest phrase of l starting at
+// word token i: the words may be joined by ".", "-" or "'" as well as by
+// spaces ("St. Louis", "Winston-Salem").
+func (l *lexicon) longest(ts tokens, i int) (canonical string, j int, ok bool) {
+	if ts.word(i) == "" {
+		return "", 0, false
+	}
+	var b strings.Builder
+	k, n := i, 0
+	for k < len(ts) && n < l.maxWords {
+		t := ts[k]
+		if t.kind == punctToken {
+			if t.text != "." && t.text != "-" && t.text != "'" {
+				break
+			}
+			k++
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+		n++
+		k++
+		if c, found := l.entries[b.String()]; found && ts.boundaryAfter(k) {
+			canonical, j, ok = c, k, true
+		}
+	}
+	return canonical, j, ok
+}
+
+var (
+	namesOnce sync.Once
+	names     *lexicon
+)
+
+func firstNames() *lexicon {
+	namesOnce.Do(func() {
+		names = newLexicon()
+		for line := range strings.Lines(firstNamesTxt) {
+			if n := strings.TrimSpace(line); n != "" {
+				names.add(n, n, false)
+			}
+		}
+	})
+	return names
+}
