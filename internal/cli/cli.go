@@ -1,0 +1,207 @@
+// Package cli implements the parley command: one file per subcommand, each a
+// function of its arguments and standard streams, so that tests run them in
+// process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// Version is the version of this build.
+var Version = "dev"
+
+// env holds a command's standard streams.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the channels of the stored assistants over HTTP", runServe},
+		{"import", "import assistant schema files", runImport},
+		{"export", "write an assistant's schema file", runExport},
+		{"chat", "talk to an assistant in the terminal", runChat},
+		{"test", "run golden conversation files", runTest},
+		{"version", "print the version", func(e *env, _ []string) error {
+			fmt.Fprintln(e.stdout, "parley", Version)
+			return nil
+		}},
+	}
+}
+
+// errUsage marks an error whose message is a usage problem (exit code 2).
+var errUsage = errors.New("usage")
+
+// errSilent is returned by a command that has already reported its failure.
+var errSilent = errors.New("failed")
+
+// Main runs the parley command with args and returns its exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(e, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errSilent):
+			return 1
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "parley %s: %v\n", c.name, err)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "parley: %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "parley: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: parley <command> [flags] [args]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run parley <command> -h for a command's flags.")
+}
+
+// newFlags returns a FlagSet that reports errors to stderr and not os.Exit.
+func newFlags(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("parley "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: parley %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags that may come before and after the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errSilent
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// dataDir is the --data flag's default: $PARLEY_DATA, else ./data.
+func (e *env) dataDir() string {
+	if d := e.getenv("PARLEY_DATA"); d != "" {
+		return d
+	}
+	return "data"
+}
+
+func (e *env) logger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func openStore(e *env, dir string) (*sqlite.DB, error) {
+	db, err := sqlite.Open(e.ctx, filepath.Join(dir, "parley.db"))
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// account returns the account commands act for: the one PARLEY_ACCOUNT_SID
+// and PARLEY_AUTH_TOKEN pin (created when missing), else the store's first
+// account, else a new one, whose credentials are printed once.
+func account(e *env, db *sqlite.DB) (store.Account, error) {
+	sid, token := e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
+	if (sid == "") != (token == "") {
+		return store.Account{}, errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
+	}
+	if sid != "" {
+		if !twilio.IsSID(twilio.PrefixAccount, sid) {
+			return store.Account{}, fmt.Errorf("PARLEY_ACCOUNT_SID %q is not an account SID (AC and 32 hex digits)", sid)
+		}
+		a, err := db.Account(e.ctx, sid)
+		if errors.Is(err, store.ErrNotFound) {
+			a = store.Account{SID: sid, AuthToken: token, FriendlyName: "pinned"}
+			return a, db.CreateAccount(e.ctx, a)
+		}
+		if err != nil {
+			return store.Account{}, err
+		}
+		if a.AuthToken != token {
+			if err := db.SetAuthToken(e.ctx, sid, token); err != nil {
+				return store.Account{}, err
+			}
+			a.AuthToken = token
+		}
+		return a, nil
+	}
+	accts, err := db.Accounts(e.ctx)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if len(accts) > 0 {
+		return accts[0], nil
+	}
+	a := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken(), FriendlyName: "default"}
+	if err := db.CreateAccount(e.ctx, a); err != nil {
+		return store.Account{}, err
+	}
+	fmt.Fprintf(e.stderr, "created account %s with auth token %s\n", a.SID, a.AuthToken)
+	fmt.Fprintln(e.stderr, "(shown once: set PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN to pin them)")
+	return a, nil
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }

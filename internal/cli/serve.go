@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/channels/custom"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+func runServe(e *env, args []string) error {
+	fs := newFlags(e, "serve", "")
+	addr := fs.String("addr", envOr(e, "PARLEY_ADDR", "127.0.0.1:8080"), "address to listen on (HOST:PORT)")
+	dir := fs.String("data", e.dataDir(), "data directory of the embedded store")
+	publicURL := fs.String("public-url", e.getenv("PARLEY_PUBLIC_URL"), "base URL of this server as clients and webhooks reach it (default: taken from each request)")
+	timeout := fs.Duration("webhook-timeout", webhook.DefaultTimeout, "timeout of each webhook request")
+	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
+	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
+	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
+	var imports, maps multiFlag
+	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
+	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	log := e.logger(*logLevel)
+
+	db, err := openStore(e, *dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	acct, err := account(e, db)
+	if err != nil {
+		return err
+	}
+	if len(imports) > 0 {
+		opts, err := importOptions(maps)
+		if err != nil {
+			return err
+		}
+		if _, err := importFiles(e, db, acct, imports, opts, false); err != nil {
+			return err
+		}
+	}
+	var allowList []string
+	if *allow != "" {
+		allowList = strings.Split(*allow, ",")
+	}
+	client, err := webhook.New(webhook.Options{Timeout: *timeout, Allow: allowList})
+	if err != nil {
+		return err
+	}
+	eng := dialogue.New(db, client, dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory})
+
+	mux := http.NewServeMux()
+	(&custom.Handler{Accounts: db, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// A turn may wait on several webhooks in a row.
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     nil,
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "parley %s serving on %s (account %s)\n", Version, base, acct.SID)
+	fmt.Fprintf(e.stdout, "custom channel: POST %s/v2/%s/{assistant}/custom/{channel} with UserId and Text\n", base, acct.SID)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-e.ctx.Done():
+	}
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envOr(e *env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}

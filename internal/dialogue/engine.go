@@ -1,0 +1,261 @@
+package dialogue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/actions"
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/nlu"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+// Store is what the engine needs from persistence.
+type Store interface {
+	AssistantRef(ctx context.Context, accountSID, sidOrName string) (store.AssistantRef, error)
+	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
+	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
+	SaveDialogue(ctx context.Context, d *store.Dialogue) error
+}
+
+// Webhooks sends outbound Autopilot Requests; *webhook.Client is one.
+type Webhooks interface {
+	Do(ctx context.Context, req webhook.Request) (*webhook.Response, error)
+}
+
+// A Classifier is a trained NLU model of one assistant.
+type Classifier interface {
+	Classify(q nlu.Query) nlu.Result
+}
+
+// Options configure an [Engine]. Zero values mean the Autopilot defaults.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	// PublicURL is the base URL of this server as webhooks reach it, used to
+	// build DialoguePayloadUrl ("https://parley.example.com").
+	PublicURL string
+
+	MaxRedirects       int           // per turn; 5
+	MaxMemory          int           // bytes of Memory JSON; 16384
+	DialogueTimeout    time.Duration // a listening dialogue ends after this long; 4h
+	DefaultMaxAttempts int           // collect attempts when neither question nor style sheet says; 3
+
+	// Train builds the NLU model of an assistant; nlu.Train when nil.
+	Train func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error)
+}
+
+// An Engine runs turns. It is safe for concurrent use.
+type Engine struct {
+	store    Store
+	webhooks Webhooks
+	opts     Options
+	log      *slog.Logger
+
+	mu    sync.Mutex
+	cache map[string]*compiled // by assistant SID
+
+	locks [64]sync.Mutex
+	seed  maphash.Seed
+}
+
+// New returns an Engine.
+func New(s Store, w Webhooks, opts Options) *Engine {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = 5
+	}
+	if opts.MaxMemory <= 0 {
+		opts.MaxMemory = 16 << 10
+	}
+	if opts.DialogueTimeout <= 0 {
+		opts.DialogueTimeout = 4 * time.Hour
+	}
+	if opts.DefaultMaxAttempts <= 0 {
+		opts.DefaultMaxAttempts = 3
+	}
+	if opts.Train == nil {
+		opts.Train = func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error) {
+			return nlu.Train(a, types)
+		}
+	}
+	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, seed: maphash.MakeSeed()}
+}
+
+// A Turn is one incoming user message, as a channel decoded it.
+type Turn struct {
+	AccountSID string
+	AuthToken  string // the account's token: signs the outbound requests
+	Assistant  string // SID or unique name
+
+	// Channel is the Channel parameter webhooks receive ("sms", "voice",
+	// or a custom channel's name). MemoryKey is the key of the channel's data
+	// under Memory.twilio ("sms", "custom.cli").
+	Channel     string
+	MemoryKey   string
+	ChannelData map[string]any
+
+	UserID   string
+	Text     string
+	Digits   string // DTMF digits on voice
+	Language string
+
+	// TargetTask, on the first turn of a dialogue, runs that task instead of
+	// asking the NLU. Memory seeds a new dialogue's Memory (a JSON object).
+	TargetTask string
+	Memory     json.RawMessage
+
+	// PublicURL is this server's base URL as the webhooks reach it, for
+	// DialoguePayloadUrl; Options.PublicURL when empty.
+	PublicURL string
+}
+
+// A Reply is the bot's answer to a Turn.
+type Reply struct {
+	DialogueSID string
+	CurrentTask string
+
+	Says  []Say
+	Plays []actions.Play
+	Shows []actions.Show
+
+	// Listen is set when the dialogue waits for the user (after listen or a
+	// collect question); Question then names the pending collect question.
+	Listen   *actions.Listen
+	Question string
+	Handoff  *actions.Handoff
+	Ended    bool
+
+	Memory json.RawMessage
+
+	// Redirects lists the redirect targets followed this turn, in order.
+	Redirects []string
+	// Faults lists what failed this turn.
+	Faults []Fault
+}
+
+// A Say is one message of the bot: Speech as written (SSML included) and Text
+// with the SSML markup removed.
+type Say struct {
+	Speech string `json:"speech"`
+	Text   string `json:"text"`
+}
+
+// A Fault is one failure during a turn, with the Twilio error code that names
+// it (90100 invalid Actions JSON or Memory, 11200 HTTP failure, ...).
+type Fault struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func (f Fault) String() string { return fmt.Sprintf("%d: %s", f.Code, f.Message) }
+
+// ErrAssistantNotFound is returned by Handle for an unknown assistant.
+var ErrAssistantNotFound = errors.New("assistant not found")
+
+const maxSaveAttempts = 8
+
+// Handle runs one turn and returns the bot's reply once the dialogue's new
+// state is saved.
+func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
+	ref, err := e.store.AssistantRef(ctx, t.AccountSID, t.Assistant)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("handle turn: %w", err)
+	}
+	c, err := e.compiled(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("handle turn: %w", err)
+	}
+	if t.MemoryKey == "" {
+		t.MemoryKey = t.Channel
+	}
+
+	lock := &e.locks[maphash.String(e.seed, ref.SID+"\x00"+t.MemoryKey+"\x00"+t.UserID)%uint64(len(e.locks))]
+	lock.Lock()
+	defer lock.Unlock()
+
+	for attempt := 1; ; attempt++ {
+		reply, err := e.handleOnce(ctx, c, t)
+		if errors.Is(err, store.ErrConflict) && attempt < maxSaveAttempts {
+			// Another process changed this dialogue since we read it: run
+			// the turn again on the new state.
+			continue
+		}
+		return reply, err
+	}
+}
+
+func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn) (*Reply, error) {
+	now := e.opts.Now().UTC()
+	d, err := e.store.ActiveDialogue(ctx, c.a.SID, t.MemoryKey, t.UserID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("load dialogue: %w", err)
+	}
+	if d != nil && now.Sub(d.DateUpdated) > e.opts.DialogueTimeout {
+		// The user came back after the dialogue timed out: close it, start anew.
+		d.Status = store.DialogueEnded
+		if err := e.store.SaveDialogue(ctx, d); err != nil {
+			return nil, fmt.Errorf("end timed-out dialogue: %w", err)
+		}
+		d = nil
+	}
+	var st *state
+	if d == nil {
+		d = &store.Dialogue{
+			SID:          twilio.NewSID(twilio.PrefixDialogue),
+			AccountSID:   c.a.AccountSID,
+			AssistantSID: c.a.SID,
+			Channel:      t.MemoryKey,
+			UserID:       t.UserID,
+			Status:       store.DialogueActive,
+		}
+		st, err = newState(t)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		st, err = decodeState(d.State)
+		if err != nil {
+			return nil, fmt.Errorf("dialogue %s: %w", d.SID, err)
+		}
+	}
+
+	r := &run{e: e, c: c, t: t, d: d, st: st, now: now, reply: &Reply{DialogueSID: d.SID}}
+	r.log = e.log.With("assistant_sid", c.a.SID, "dialogue_sid", d.SID, "channel", t.Channel)
+	r.turn(ctx)
+
+	st.Turns++
+	d.State, err = st.encode()
+	if err != nil {
+		return nil, fmt.Errorf("dialogue %s: %w", d.SID, err)
+	}
+	if r.reply.Ended {
+		d.Status = store.DialogueEnded
+	}
+	if err := e.store.SaveDialogue(ctx, d); err != nil {
+		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
+	}
+	r.reply.CurrentTask = st.CurrentTask
+	r.reply.Memory, err = st.memoryJSON()
+	if err != nil {
+		return nil, err
+	}
+	return r.reply, nil
+}
