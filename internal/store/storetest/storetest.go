@@ -28,6 +28,10 @@ type Store interface {
 	AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error)
 	Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error)
 	DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error
+
+	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
+	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
+	SaveDialogue(ctx context.Context, d *store.Dialogue) error
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
@@ -36,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("lookup", func(t *testing.T) { testLookup(t, open(t)) })
 	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
+	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {
