@@ -36,6 +36,11 @@ type run struct {
 // turn routes the user's input and runs what it leads to.
 func (r *run) turn(ctx context.Context) {
 	st := r.st
+	if r.t.Text == "" && r.t.Digits != "" && (st.Listen == nil || st.Listen.Redirects[r.t.Digits] == "") {
+		// Keypad digits that no voice_digits redirect maps are routed like
+		// words ("3" may be a sample).
+		r.t.Text = r.t.Digits
+	}
 	st.CurrentInput = r.t.Text
 	awaiting, listen := st.Awaiting, st.Listen
 	st.Awaiting, st.Listen = "", nil

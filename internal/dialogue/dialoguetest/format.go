@@ -36,9 +36,9 @@
 // Each "hook PATH" section is served by a stub HTTP server whose base URL
 // replaces {{hooks}} in map-url options (and https://hooks.test always). Every
 // request to it must carry a valid X-Twilio-Signature. A stub's header lines
-// (status, delay, expect NAME=VALUE, content-type) come before its body, which
-// is a Go text/template with the functions form NAME and memory PATH (a
-// dotted path into the Memory parameter).
+// (status, delay, content-type, expect NAME=VALUE, expect-absent NAME) come
+// before its body, which is a Go text/template with the functions form NAME,
+// memory PATH (a dotted path into the Memory parameter) and repeat S N.
 //
 // The "memory.json" section, when present, must equal the dialogue's Memory
 // after the last message.

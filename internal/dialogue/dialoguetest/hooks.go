@@ -35,6 +35,7 @@ type hook struct {
 	delay       time.Duration
 	contentType string
 	expect      [][2]string
+	absent      []string
 	body        *template.Template
 }
 
@@ -85,6 +86,8 @@ func parseHook(f txtar.File) (*hook, error) {
 		case "expect":
 			name, v, _ := strings.Cut(val, "=")
 			h.expect = append(h.expect, [2]string{name, v})
+		case "expect-absent":
+			h.absent = append(h.absent, val)
 		default:
 			err = fmt.Errorf("unknown header %q", key)
 		}
@@ -96,6 +99,7 @@ func parseHook(f txtar.File) (*hook, error) {
 	t, err := template.New(h.path).Option("missingkey=error").Funcs(template.FuncMap{
 		"form":   func(string) string { return "" },
 		"memory": func(string) string { return "" },
+		"repeat": strings.Repeat,
 	}).Parse(body)
 	if err != nil {
 		return nil, fmt.Errorf("section %q: %v", f.Name, err)
@@ -139,8 +143,14 @@ func (s *hookServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.problem("hook %s: method %s, want %s", h.path, r.Method, h.method)
 	}
 	for _, e := range h.expect {
-		if got := r.Form.Get(e[0]); got != e[1] || !r.Form.Has(e[0]) {
+		// "expect: NAME=" (empty) also accepts an absent parameter.
+		if got := r.Form.Get(e[0]); got != e[1] || (e[1] != "" && !r.Form.Has(e[0])) {
 			s.problem("hook %s: parameter %s = %q, want %q", h.path, e[0], got, e[1])
+		}
+	}
+	for _, name := range h.absent {
+		if r.Form.Has(name) {
+			s.problem("hook %s: parameter %s is present, want it absent", h.path, name)
 		}
 	}
 	if h.delay > 0 {
