@@ -166,7 +166,8 @@ var Alphanumeric Extractor = ExtractorFunc(func(in Input) []Match {
 		var b strings.Builder
 		digits := false
 		j := i
-		for j < len(ts) && (j == i || !ts[j].space) {
+	loop:
+		for ; j < len(ts) && (j == i || !ts[j].space); j++ {
 			switch {
 			case ts[j].kind == numToken:
 				digits = true
@@ -174,12 +175,11 @@ var Alphanumeric Extractor = ExtractorFunc(func(in Input) []Match {
 			case ts[j].kind == wordToken:
 				b.WriteString(strings.ToUpper(ts[j].raw))
 			case ts[j].text == "-" && j+1 < len(ts) && !ts[j+1].space && ts[j+1].kind != punctToken:
+				// "AB-1234": the dash is dropped
 			default:
-				goto done
+				break loop
 			}
-			j++
 		}
-	done:
 		if !digits || b.Len() < 2 {
 			return "", 0, false
 		}
