@@ -231,6 +231,11 @@ func didYouMean(key string, known []string) string {
 	best, bestD := "", 3
 	lk := strings.ToLower(key)
 	for _, k := range known {
+		// Only near-equal lengths can be within distance 2; the check also
+		// keeps long fuzzed strings from costing len(a)*len(b).
+		if diff := len(k) - len(lk); diff > 2 || diff < -2 || len(k) > 100 {
+			continue
+		}
 		if d := levenshtein.ComputeDistance(lk, strings.ToLower(k)); d < bestD {
 			best, bestD = k, d
 		}

@@ -1,6 +1,8 @@
 // Package assistant is Parley's domain model of an Autopilot assistant (tasks,
 // samples, fields, field types, defaults and style sheet) and its native file
-// format, the Autopilot assistant schema JSON, which it imports and exports.
+// format, the Autopilot assistant schema JSON, which it imports with
+// [ParseSchema] (errors for what is wrong, [Warning] values for what real bots
+// ship with) and exports with [MarshalSchema].
 //
 // The model is plain data: it never touches the network or a database, so the
 // same values flow from a schema file, through the store, to the engine.
