@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -167,7 +168,9 @@ func (f Fault) String() string { return fmt.Sprintf("%d: %s", f.Code, f.Message)
 // ErrAssistantNotFound is returned by Handle for an unknown assistant.
 var ErrAssistantNotFound = errors.New("assistant not found")
 
-const maxSaveAttempts = 8
+// maxSaveAttempts bounds how often a turn is run again after another
+// process changed its dialogue first.
+const maxSaveAttempts = 16
 
 // Handle runs one turn and returns the bot's reply once the dialogue's new
 // state is saved.
@@ -195,7 +198,13 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 		reply, err := e.handleOnce(ctx, c, t)
 		if errors.Is(err, store.ErrConflict) && attempt < maxSaveAttempts {
 			// Another process changed this dialogue since we read it: run
-			// the turn again on the new state.
+			// the turn again on the new state, after a random pause that
+			// lets the other process finish its own run of turns.
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))):
+			}
 			continue
 		}
 		return reply, err

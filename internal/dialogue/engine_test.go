@@ -1,0 +1,142 @@
+package dialogue_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+const (
+	testAccount = "AC0123456789abcdef0123456789abcdef"
+	testToken   = "secret"
+)
+
+// counterServer answers each Autopilot Request by remembering the Memory's
+// "count" plus one.
+func counterServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var mem struct {
+			Count int `json:"count"`
+		}
+		if err := json.Unmarshal([]byte(r.PostFormValue("Memory")), &mem); err != nil {
+			t.Errorf("memory: %v", err)
+		}
+		fmt.Fprintf(w, `{"actions":[{"remember":{"count":%d}},{"say":"%d"},{"listen":true}]}`, mem.Count+1, mem.Count+1)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func openDB(t *testing.T, hookURL string) (*sqlite.DB, *assistant.Assistant) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateAccount(ctx, store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf(`{"uniqueName": "counter", "tasks": [{"uniqueName": "count",
+		"actions": {"actions": [{"redirect": %q}]},
+		"samples": [{"language": "en-US", "taggedText": "count"}]}]}`, hookURL)
+	a, _, err := assistant.ParseSchema([]byte(schema), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	stored, err := db.ImportAssistant(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, stored
+}
+
+func newEngine(t *testing.T, db dialogue.Store) *dialogue.Engine {
+	client, err := webhook.New(webhook.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dialogue.New(db, client, dialogue.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+}
+
+// TestConcurrentTurnsLoseNoRemember sends many messages of one user at once,
+// through one engine and through two engines sharing the store (as two
+// processes would); every turn's remember must survive.
+func TestConcurrentTurnsLoseNoRemember(t *testing.T) {
+	for _, engines := range []int{1, 2} {
+		t.Run(fmt.Sprintf("engines-%d", engines), func(t *testing.T) {
+			db, a := openDB(t, counterServer(t).URL)
+			var engs []*dialogue.Engine
+			for range engines {
+				engs = append(engs, newEngine(t, db))
+			}
+			const turns = 24
+			var wg sync.WaitGroup
+			for i := range turns {
+				wg.Go(func() {
+					_, err := engs[i%engines].Handle(context.Background(), dialogue.Turn{
+						AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID,
+						Channel: "test", MemoryKey: "custom.test", UserID: "u1", Text: "count",
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			d, err := db.ActiveDialogue(context.Background(), a.SID, "custom.test", "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st struct {
+				Memory struct {
+					Count int `json:"count"`
+				} `json:"memory"`
+			}
+			if err := json.Unmarshal(d.State, &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Memory.Count != turns {
+				t.Errorf("count = %d after %d concurrent turns; remembers were lost", st.Memory.Count, turns)
+			}
+		})
+	}
+}
+
+// TestTurnStateIsSavedBeforeReply checks that when Handle returns, the
+// dialogue's new state is already in the store.
+func TestTurnStateIsSavedBeforeReply(t *testing.T) {
+	db, a := openDB(t, counterServer(t).URL)
+	eng := newEngine(t, db)
+	reply, err := eng.Handle(context.Background(), dialogue.Turn{
+		AccountSID: testAccount, AuthToken: testToken, Assistant: "counter",
+		Channel: "test", MemoryKey: "custom.test", UserID: "u2", Text: "count",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.ActiveDialogue(context.Background(), a.SID, "custom.test", "u2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.SID != reply.DialogueSID || d.Version != 1 {
+		t.Errorf("stored dialogue %s version %d, reply dialogue %s", d.SID, d.Version, reply.DialogueSID)
+	}
+	if _, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, Assistant: "nope", UserID: "u"}); err == nil {
+		t.Error("unknown assistant: no error")
+	}
+}
