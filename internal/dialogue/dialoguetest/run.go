@@ -241,7 +241,7 @@ func Run(ctx context.Context, name, dir string, data []byte, opts Options) (*Res
 	res.Problems = hooks.Problems()
 
 	var diff strings.Builder
-	if d := cmp.Diff(want, got); d != "" {
+	if d := lineDiff(want, got); d != "" {
 		fmt.Fprintf(&diff, "conversation (-want +got):\n%s", d)
 	}
 	wantMem, hasMem := files["memory.json"]

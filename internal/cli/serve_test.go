@@ -1,0 +1,78 @@
+package cli_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/cli"
+)
+
+// TestServeExamples runs the README's first command (serve with the example
+// assistants) and talks to a bot through the custom channel.
+func TestServeExamples(t *testing.T) {
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "readme-token"
+	t.Setenv("PARLEY_ACCOUNT_SID", sid)
+	t.Setenv("PARLEY_AUTH_TOKEN", token)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--import", "../../examples", "--log-level", "error"}, strings.NewReader(""), pw, &stderr)
+		pw.Close()
+	}()
+
+	lines := bufio.NewScanner(pr)
+	var base string
+	addr := regexp.MustCompile(`serving on (http://\S+)`)
+	for lines.Scan() {
+		if m := addr.FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+			break
+		}
+	}
+	if base == "" {
+		t.Fatalf("no address printed; stderr: %s", stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+
+	form := url.Values{"UserId": {"readme"}, "Text": {"hi"}, "Language": {"en-US"}}
+	req, _ := http.NewRequest("POST", base+"/v2/"+sid+"/pizza/custom/webchat", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(sid, token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		Response struct {
+			Says []struct{ Text string } `json:"says"`
+		} `json:"response"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || len(reply.Response.Says) != 1 || !strings.HasPrefix(reply.Response.Says[0].Text, "Hi, this is Parley Pizza!") {
+		t.Errorf("status %d, reply %+v", resp.StatusCode, reply)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
