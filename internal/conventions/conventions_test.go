@@ -1,0 +1,80 @@
+package conventions
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const root = "../.."
+
+// TestPackageDocs fails when a package has no doc comment.
+func TestPackageDocs(t *testing.T) {
+	for _, top := range []string{"cmd", "internal"} {
+		err := filepath.WalkDir(filepath.Join(root, top), func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			if d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			fset := token.NewFileSet()
+			pkgs, err := parser.ParseDir(fset, path, func(fi os.FileInfo) bool {
+				return !strings.HasSuffix(fi.Name(), "_test.go")
+			}, parser.ParseComments|parser.PackageClauseOnly)
+			if err != nil {
+				return err
+			}
+			for name, p := range pkgs {
+				documented, built := false, false
+				for fname, f := range p.Files {
+					if ignored(fname) {
+						continue
+					}
+					built = true
+					documented = documented || f.Doc != nil
+				}
+				if built && !documented {
+					t.Errorf("%s: package %s has no doc comment", path, name)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// ignored reports whether a file is built only on request (//go:build
+// ignore), like generators.
+func ignored(name string) bool {
+	data, err := os.ReadFile(name)
+	return err == nil && strings.Contains(string(data), "//go:build ignore")
+}
+
+// TestPurePackages keeps the packages that understand and describe bots free
+// of the network and the database, so that they stay deterministic and
+// fuzzable (DESIGN.md §3).
+func TestPurePackages(t *testing.T) {
+	pure := []string{"actions", "assistant", "fields", "nlu"}
+	banned := []string{"net/http", "database/sql", "github.com/parleyhq/parley/internal/store"}
+	for _, p := range pure {
+		out, err := exec.Command("go", "list", "-deps", "github.com/parleyhq/parley/internal/"+p).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", p, err)
+		}
+		deps := strings.Fields(string(out))
+		for _, d := range deps {
+			for _, b := range banned {
+				if d == b || strings.HasPrefix(d, b+"/") {
+					t.Errorf("internal/%s depends on %s", p, d)
+				}
+			}
+		}
+	}
+}
