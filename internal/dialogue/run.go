@@ -130,6 +130,10 @@ func (r *run) exec(ctx context.Context, doc *actions.Document) {
 			r.startCollect(ctx, a)
 			return
 		case *actions.Handoff:
+			if !validHandoffURI(a.URI) {
+				r.fail(ctx, 11100, fmt.Sprintf("handoff uri %q is neither an http(s) URL nor taskrouter://WORKFLOW (a placeholder left in the assistant?)", a.URI))
+				return
+			}
 			r.reply.Handoff = a
 			r.st.Awaiting = ""
 			return
@@ -148,6 +152,16 @@ func (r *run) listen(l *actions.Listen) {
 }
 
 var ssmlTag = regexp.MustCompile(`<[^<>]*>`)
+
+// validHandoffURI reports whether a handoff can go to uri: an absolute http
+// or https URL (TwiML) or taskrouter:// with a workflow.
+func validHandoffURI(uri string) bool {
+	if w, ok := strings.CutPrefix(uri, "taskrouter://"); ok {
+		return w != "" && !strings.ContainsAny(w, " /")
+	}
+	u, err := url.Parse(uri)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
 
 func (r *run) say(speech string) {
 	if speech == "" {

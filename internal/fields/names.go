@@ -47,7 +47,7 @@ func parseFirstName(ts tokens, i int) (string, int, int, bool) {
 	}
 	c, j, ok := firstNames().longest(ts, i)
 	if !ok {
-		return "", 0, 0, false
+		return unlistedName(ts, i)
 	}
 	if isCommonWord(ts.word(i)) && !(ts[i].upper && i > 0) && !ts.only(i, j) {
 		return "", 0, 0, false
@@ -64,12 +64,40 @@ func nameAfterCue(ts tokens, i int, strong bool) (string, int, bool) {
 	if c, j, ok := firstNames().longest(ts, i); ok {
 		return c, j, true
 	}
-	w := ts.word(i)
-	if !strong || isCommonWord(w) || slices.Contains(notNames, w) || utf8.RuneCountInString(w) < 2 ||
-		!ts.boundaryAfter(i+1) {
+	// After a weak cue ("I'm tired") only a capitalised word is a name.
+	if !strong && !ts[i].upper {
+		return "", 0, false
+	}
+	if !plausibleName(ts, i) || !ts.boundaryAfter(i+1) {
 		return "", 0, false
 	}
 	return capitalise(ts[i].raw), i + 1, true
+}
+
+// plausibleName reports whether the word at i may be an unlisted given name:
+// a word of two letters or more that is not a common word.
+func plausibleName(ts tokens, i int) bool {
+	w := ts.word(i)
+	return w != "" && ts[i].kind == wordToken && !isCommonWord(w) && !slices.Contains(notNames, w) &&
+		utf8.RuneCountInString(w) >= 2 && !yesNoWord(w)
+}
+
+// unlistedName accepts a name missing from the list when it is the whole
+// text, alone ("Priya") or followed by a capitalised family name ("Han
+// Solo"): the answer to "What is your first name?".
+func unlistedName(ts tokens, i int) (string, int, int, bool) {
+	if !plausibleName(ts, i) {
+		return "", 0, 0, false
+	}
+	if ts.only(i, i+1) || (ts.only(i, i+2) && ts[i].upper && ts[i+1].upper && ts[i+1].kind == wordToken) {
+		return capitalise(ts[i].raw), i, i + 1, true
+	}
+	return "", 0, 0, false
+}
+
+// yesNoWord reports whether w alone answers yes or no.
+func yesNoWord(w string) bool {
+	return len(YesNo.Extract(Input{Text: w})) > 0
 }
 
 // capitalise upper-cases the first letter of a name and, when the rest is

@@ -38,7 +38,8 @@
 // request to it must carry a valid X-Twilio-Signature. A stub's header lines
 // (status, delay, content-type, expect NAME=VALUE, expect-absent NAME) come
 // before its body, which is a Go text/template with the functions form NAME,
-// memory PATH (a dotted path into the Memory parameter) and repeat S N.
+// memory PATH (a dotted path into the Memory parameter), hooks (the stubs'
+// base URL, to redirect from one stub to another) and repeat S N.
 //
 // The "memory.json" section, when present, must equal the dialogue's Memory
 // after the last message.

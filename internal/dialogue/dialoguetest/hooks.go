@@ -99,6 +99,7 @@ func parseHook(f txtar.File) (*hook, error) {
 	t, err := template.New(h.path).Option("missingkey=error").Funcs(template.FuncMap{
 		"form":   func(string) string { return "" },
 		"memory": func(string) string { return "" },
+		"hooks":  func() string { return "" },
 		"repeat": strings.Repeat,
 	}).Parse(body)
 	if err != nil {
@@ -170,6 +171,7 @@ func (s *hookServer) serve(w http.ResponseWriter, r *http.Request) {
 	t.Funcs(template.FuncMap{
 		"form":   r.Form.Get,
 		"memory": func(path string) string { return lookup(memory, path) },
+		"hooks":  func() string { return s.URL },
 	})
 	var b bytes.Buffer
 	if err := t.Execute(&b, nil); err != nil {
