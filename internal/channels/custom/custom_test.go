@@ -46,7 +46,7 @@ const schema = `{
   ]
 }`
 
-func newServer(t *testing.T) (*httptest.Server, *assistant.Assistant) {
+func newServer(t testing.TB) (*httptest.Server, *assistant.Assistant) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
