@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -65,8 +64,7 @@ type Engine struct {
 	mu    sync.Mutex
 	cache map[string]*compiled // by assistant SID
 
-	locks [64]sync.Mutex
-	seed  maphash.Seed
+	locks keyLock // one per dialogue key
 }
 
 // New returns an Engine.
@@ -94,7 +92,7 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 			return nlu.Train(a, types)
 		}
 	}
-	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, seed: maphash.MakeSeed()}
+	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}}
 }
 
 // A Turn is one incoming user message, as a channel decoded it.
@@ -190,9 +188,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 		t.MemoryKey = t.Channel
 	}
 
-	lock := &e.locks[maphash.String(e.seed, ref.SID+"\x00"+t.MemoryKey+"\x00"+t.UserID)%uint64(len(e.locks))]
-	lock.Lock()
-	defer lock.Unlock()
+	defer e.locks.lock(ref.SID + "\x00" + t.MemoryKey + "\x00" + t.UserID)()
 
 	for attempt := 1; ; attempt++ {
 		reply, err := e.handleOnce(ctx, c, t)
