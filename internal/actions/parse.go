@@ -524,7 +524,7 @@ func (p *parser) handoff(path string, raw json.RawMessage) *Handoff {
 	var h Handoff
 	if v, ok := p.require(path, got, "channel"); ok {
 		if s, ok := p.str(path+".channel", v); ok {
-			if !equalFoldASCII(s, "voice") {
+			if !strings.EqualFold(s, "voice") {
 				p.errorf(path+".channel", `must be "voice", got %q`, s)
 			}
 			h.Channel = s

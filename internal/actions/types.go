@@ -1,6 +1,9 @@
 package actions
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // A Document is one Actions JSON document: {"actions": [...]}.
 type Document struct {
@@ -59,7 +62,7 @@ type Redirect struct {
 // URL.
 func (r *Redirect) Task() (string, bool) {
 	const p = "task://"
-	if len(r.URI) >= len(p) && equalFoldASCII(r.URI[:len(p)], p) {
+	if len(r.URI) >= len(p) && strings.EqualFold(r.URI[:len(p)], p) {
 		return r.URI[len(p):], true
 	}
 	return "", false
@@ -149,22 +152,3 @@ func (*Redirect) Kind() string { return "redirect" }
 func (*Listen) Kind() string   { return "listen" }
 func (*Collect) Kind() string  { return "collect" }
 func (*Handoff) Kind() string  { return "handoff" }
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
-}

@@ -10,6 +10,7 @@ package assistant
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -118,7 +119,7 @@ func (a *Assistant) Task(uniqueName string) *Task {
 		}
 	}
 	for i := range a.Tasks {
-		if equalFold(a.Tasks[i].UniqueName, uniqueName) {
+		if strings.EqualFold(a.Tasks[i].UniqueName, uniqueName) {
 			return &a.Tasks[i]
 		}
 	}
@@ -133,23 +134,4 @@ func (a *Assistant) FieldType(uniqueName string) *FieldType {
 		}
 	}
 	return nil
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }
