@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -65,7 +66,9 @@ func runServe(e *env, args []string) error {
 	eng := dialogue.New(db, client, dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory})
 
 	mux := http.NewServeMux()
-	(&custom.Handler{Accounts: db, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
+	// Accounts are read once per accountTTL, not on every request.
+	accounts := &store.AccountCache{Source: db, TTL: accountTTL}
+	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -105,6 +108,10 @@ func runServe(e *env, args []string) error {
 	}
 	return nil
 }
+
+// accountTTL is how long an account's credentials are trusted before they
+// are read again: a token changed by another process applies within it.
+const accountTTL = 5 * time.Second
 
 func envOr(e *env, key, def string) string {
 	if v := e.getenv(key); v != "" {

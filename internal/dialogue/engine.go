@@ -50,6 +50,12 @@ type Options struct {
 	DialogueTimeout    time.Duration // a listening dialogue ends after this long; 4h
 	DefaultMaxAttempts int           // collect attempts when neither question nor style sheet says; 3
 
+	// AssistantRefresh is how long the engine trusts what it knows of an
+	// assistant's revision before asking the store again: a change made by
+	// another process (an import) takes effect within it. 1s; negative
+	// means ask on every turn.
+	AssistantRefresh time.Duration
+
 	// Train builds the NLU model of an assistant; nlu.Train when nil.
 	Train func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error)
 }
@@ -63,6 +69,10 @@ type Engine struct {
 
 	mu    sync.Mutex
 	cache map[string]*compiled // by assistant SID
+	refs  map[string]cachedRef // by account SID and the name a turn used
+	// dialogues holds a copy of each active dialogue this engine saved last,
+	// by dialogue key.
+	dialogues map[string]*store.Dialogue
 
 	locks keyLock // one per dialogue key
 }
@@ -84,6 +94,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.DialogueTimeout <= 0 {
 		opts.DialogueTimeout = 4 * time.Hour
 	}
+	if opts.AssistantRefresh == 0 {
+		opts.AssistantRefresh = time.Second
+	}
 	if opts.DefaultMaxAttempts <= 0 {
 		opts.DefaultMaxAttempts = 3
 	}
@@ -92,7 +105,7 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 			return nlu.Train(a, types)
 		}
 	}
-	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}}
+	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}
 }
 
 // A Turn is one incoming user message, as a channel decoded it.
@@ -173,7 +186,7 @@ const maxSaveAttempts = 16
 // Handle runs one turn and returns the bot's reply once the dialogue's new
 // state is saved.
 func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
-	ref, err := e.store.AssistantRef(ctx, t.AccountSID, t.Assistant)
+	ref, err := e.assistantRef(ctx, t.AccountSID, t.Assistant)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)
 	}
@@ -188,10 +201,14 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 		t.MemoryKey = t.Channel
 	}
 
-	defer e.locks.lock(ref.SID + "\x00" + t.MemoryKey + "\x00" + t.UserID)()
+	key := ref.SID + "\x00" + t.MemoryKey + "\x00" + t.UserID
+	defer e.locks.lock(key)()
 
 	for attempt := 1; ; attempt++ {
-		reply, err := e.handleOnce(ctx, c, t)
+		reply, err := e.handleOnce(ctx, c, t, key)
+		if err != nil {
+			e.forget(key)
+		}
 		if errors.Is(err, store.ErrConflict) && attempt < maxSaveAttempts {
 			// Another process changed this dialogue since we read it: run
 			// the turn again on the new state, after a random pause that
@@ -207,9 +224,77 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 	}
 }
 
-func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn) (*Reply, error) {
+type cachedRef struct {
+	ref     store.AssistantRef
+	fetched time.Time
+}
+
+// assistantRef returns the head of an assistant, from the store at most once
+// per AssistantRefresh.
+func (e *Engine) assistantRef(ctx context.Context, accountSID, name string) (store.AssistantRef, error) {
+	key := accountSID + "\x00" + name
+	now := time.Now()
+	e.mu.Lock()
+	c, ok := e.refs[key]
+	e.mu.Unlock()
+	if ok && now.Sub(c.fetched) < e.opts.AssistantRefresh {
+		return c.ref, nil
+	}
+	ref, err := e.store.AssistantRef(ctx, accountSID, name)
+	if err != nil {
+		return ref, err
+	}
+	e.mu.Lock()
+	if len(e.refs) > 10000 {
+		clear(e.refs)
+	}
+	e.refs[key] = cachedRef{ref: ref, fetched: now}
+	e.mu.Unlock()
+	return ref, nil
+}
+
+// maxCachedDialogues bounds the engine's copies of active dialogues.
+const maxCachedDialogues = 100_000
+
+// activeDialogue returns the active dialogue of a key: the engine's own copy
+// of the one it last saved, else the store's. A copy that another process
+// changed since is caught by the compare-and-swap of SaveDialogue, which
+// fails with ErrConflict; the turn then runs again on the store's version.
+func (e *Engine) activeDialogue(ctx context.Context, key, assistantSID, channel, userID string) (*store.Dialogue, error) {
+	e.mu.Lock()
+	d, ok := e.dialogues[key]
+	e.mu.Unlock()
+	if ok {
+		cp := *d
+		return &cp, nil
+	}
+	return e.store.ActiveDialogue(ctx, assistantSID, channel, userID)
+}
+
+// remember keeps a copy of a dialogue just saved, or forgets an ended one.
+func (e *Engine) remember(key string, d *store.Dialogue) {
+	if d.Status != store.DialogueActive {
+		e.forget(key)
+		return
+	}
+	cp := *d
+	e.mu.Lock()
+	if len(e.dialogues) >= maxCachedDialogues {
+		clear(e.dialogues)
+	}
+	e.dialogues[key] = &cp
+	e.mu.Unlock()
+}
+
+func (e *Engine) forget(key string) {
+	e.mu.Lock()
+	delete(e.dialogues, key)
+	e.mu.Unlock()
+}
+
+func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string) (*Reply, error) {
 	now := e.opts.Now().UTC()
-	d, err := e.store.ActiveDialogue(ctx, c.a.SID, t.MemoryKey, t.UserID)
+	d, err := e.activeDialogue(ctx, key, c.a.SID, t.MemoryKey, t.UserID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("load dialogue: %w", err)
 	}
@@ -257,6 +342,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn) (*Reply, e
 	if err := e.store.SaveDialogue(ctx, d); err != nil {
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
+	e.remember(key, d)
 	r.reply.CurrentTask = st.CurrentTask
 	r.reply.Memory, err = st.memoryJSON()
 	if err != nil {

@@ -25,7 +25,7 @@ const (
 
 // counterServer answers each Autopilot Request by remembering the Memory's
 // "count" plus one.
-func counterServer(t *testing.T) *httptest.Server {
+func counterServer(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var mem struct {
 			Count int `json:"count"`
@@ -39,7 +39,7 @@ func counterServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func openDB(t *testing.T, hookURL string) (*sqlite.DB, *assistant.Assistant) {
+func openDB(t testing.TB, hookURL string) (*sqlite.DB, *assistant.Assistant) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
@@ -65,7 +65,7 @@ func openDB(t *testing.T, hookURL string) (*sqlite.DB, *assistant.Assistant) {
 	return db, stored
 }
 
-func newEngine(t *testing.T, db dialogue.Store) *dialogue.Engine {
+func newEngine(t testing.TB, db dialogue.Store) *dialogue.Engine {
 	client, err := webhook.New(webhook.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -30,8 +30,7 @@ func (db *DB) CreateAccount(ctx context.Context, a store.Account) error {
 
 // Account returns the account with the given SID.
 func (db *DB) Account(ctx context.Context, sid string) (store.Account, error) {
-	a, err := scanAccount(db.r.QueryRowContext(ctx, `SELECT sid, auth_token, friendly_name, date_created
-		FROM accounts WHERE sid = ?`, sid))
+	a, err := scanAccount(db.account.QueryRowContext(ctx, sid))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}

@@ -42,9 +42,19 @@ type DB struct {
 	updateDialogue *sql.Stmt
 	activeDialogue *sql.Stmt
 	assistantRef   *sql.Stmt
+	account        *sql.Stmt
+
+	// The checkpointer copies the WAL into the database in the background,
+	// so that the fsyncs of a checkpoint never stall a turn's commit.
+	ckpt     *sql.DB
+	stopCkpt chan struct{}
+	ckptDone chan struct{}
 
 	now func() time.Time
 }
+
+// checkpointEvery is how often the background checkpointer runs.
+const checkpointEvery = time.Second
 
 // Open opens the SQLite database at path, creating the file and its parent
 // directory if needed, and brings its schema up to date.
@@ -60,7 +70,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"journal_mode(WAL)",
 		"synchronous(NORMAL)",
 	}}
-	wq := url.Values{"_txlock": {"immediate"}, "_pragma": pragmas["_pragma"]}
+	// The writer never checkpoints on commit: the checkpointer does.
+	wq := url.Values{"_txlock": {"immediate"}, "_pragma": append([]string{"wal_autocheckpoint(0)"}, pragmas["_pragma"]...)}
 	rq := url.Values{"_pragma": append([]string{"query_only(1)"}, pragmas["_pragma"]...)}
 	// The driver cuts the DSN at its first '?'; a plain path (no file: URI)
 	// is then used as is.
@@ -102,7 +113,32 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	ckpt, err := sql.Open("sqlite", u+"?"+pragmas.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	db.ckpt, db.stopCkpt, db.ckptDone = ckpt, make(chan struct{}), make(chan struct{})
+	go db.checkpointer()
 	return db, nil
+}
+
+// checkpointer runs a passive checkpoint every checkpointEvery until Close.
+// A passive checkpoint never waits for readers or the writer; what it cannot
+// copy now, the next one will.
+func (db *DB) checkpointer() {
+	defer close(db.ckptDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stopCkpt:
+			return
+		case <-t.C:
+			db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 func (db *DB) prepare(ctx context.Context) error {
@@ -120,6 +156,8 @@ func (db *DB) prepare(ctx context.Context) error {
 		{&db.activeDialogue, db.r, `SELECT sid, account_sid, status, state, version, date_created, date_updated
 			FROM dialogues
 			WHERE assistant_sid = ? AND channel = ? AND user_id = ? AND status = 'active'`},
+		{&db.account, db.r, `SELECT sid, auth_token, friendly_name, date_created
+			FROM accounts WHERE sid = ?`},
 		{&db.assistantRef, db.r, `SELECT sid, account_sid, unique_name, revision
 			FROM assistants
 			WHERE account_sid = ?1 AND (sid = ?2 OR unique_name = ?2)
@@ -137,7 +175,14 @@ func (db *DB) prepare(ctx context.Context) error {
 // Close closes the database. Calls in flight may fail.
 func (db *DB) Close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{db.insertDialogue, db.updateDialogue, db.activeDialogue, db.assistantRef} {
+	if db.ckpt != nil {
+		close(db.stopCkpt)
+		<-db.ckptDone
+		// A last checkpoint, which waits for nobody.
+		db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		errs = append(errs, db.ckpt.Close())
+	}
+	for _, s := range []*sql.Stmt{db.insertDialogue, db.updateDialogue, db.activeDialogue, db.assistantRef, db.account} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
