@@ -45,11 +45,12 @@ func runChat(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	acct, err := account(e, db)
+	throwaway := dataDir != *dir
+	acct, err := accountFor(e, db, throwaway)
 	if err != nil {
 		return err
 	}
-	if dataDir != *dir {
+	if throwaway {
 		opts, err := importOptions(maps)
 		if err != nil {
 			return err

@@ -160,6 +160,12 @@ func openStore(e *env, dir string) (*sqlite.DB, error) {
 // and PARLEY_AUTH_TOKEN pin (created when missing), else the store's first
 // account, else a new one, whose credentials are printed once.
 func account(e *env, db *sqlite.DB) (store.Account, error) {
+	return accountFor(e, db, false)
+}
+
+// accountFor is account; quiet creates a new account without printing it,
+// for throwaway stores.
+func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
 	sid, token := e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
 	if (sid == "") != (token == "") {
 		return store.Account{}, errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
@@ -195,8 +201,10 @@ func account(e *env, db *sqlite.DB) (store.Account, error) {
 	if err := db.CreateAccount(e.ctx, a); err != nil {
 		return store.Account{}, err
 	}
-	fmt.Fprintf(e.stderr, "created account %s with auth token %s\n", a.SID, a.AuthToken)
-	fmt.Fprintln(e.stderr, "(shown once: set PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN to pin them)")
+	if !quiet {
+		fmt.Fprintf(e.stderr, "created account %s with auth token %s\n", a.SID, a.AuthToken)
+		fmt.Fprintln(e.stderr, "(shown once: set PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN to pin them)")
+	}
 	return a, nil
 }
 
