@@ -17,7 +17,8 @@ import (
 //     thirty", "seven fifteen pm";
 //   - an hour after "at": "at 7" is "07:00";
 //   - a part of the day after any of these: "7 in the evening" is "19:00",
-//     "8 tonight" is "20:00", "9 in the morning" is "09:00".
+//     "8 tonight" is "20:00", "9 in the morning" is "09:00"; or before them:
+//     "tonight at 8" is "20:00", "this afternoon at 3:30" is "15:30".
 //
 // Without a meridiem or a part of the day, hours are read as written: "at 7"
 // and "7 o'clock" are 07:00 and "half past four" is 04:30. A bare number is
@@ -38,7 +39,7 @@ var Time Extractor = ExtractorFunc(func(in Input) []Match {
 // parseTime reads the longest time at token i.
 func parseTime(ts tokens, i int) (h, m, j int, ok bool) {
 	for _, p := range []func(tokens, int) (int, int, int, bool){
-		parseNoon, parseClock, parseHourWithMarker, parsePast, parseAt, parseAlone,
+		parseNoon, parseClock, parseHourWithMarker, parsePast, parseAt, parseAlone, parseDayPartFirst,
 	} {
 		if h2, m2, j2, ok2 := p(ts, i); ok2 && j2 > j {
 			h, m, j, ok = h2, m2, j2, true
@@ -308,27 +309,59 @@ func applyMarker(ts tokens, j, h int) (hour, next int, marked, ok bool) {
 		}
 		return h, k, true, true
 	}
+	best, bestN := longestDayPart(ts, j)
+	if bestN == 0 {
+		return h, j, false, true
+	}
+	return best.apply(h), j + bestN, true, true
+}
+
+// longestDayPart returns the longest part of the day at token j and its
+// length in tokens (0 when there is none).
+func longestDayPart(ts tokens, j int) (dayPart, int) {
 	best, bestN := dayPart{}, 0
 	for _, p := range dayParts {
 		if n := matchPhrase(ts, j, [][]string{p.words}); n > bestN {
 			best, bestN = p, n
 		}
 	}
-	if bestN == 0 {
-		return h, j, false, true
-	}
+	return best, bestN
+}
+
+// apply reads hour h (0-23, as written) in this part of the day.
+func (p dayPart) apply(h int) int {
 	switch {
 	case h > 12:
-	case best.pm && h < 12:
+	case p.pm && h < 12:
 		h += 12
-	case best.night && h == 12:
+	case p.night && h == 12:
 		h = 0
-	case best.night && h >= 5:
+	case p.night && h >= 5:
 		h += 12
-	case !best.pm && !best.night && h == 12:
+	case !p.pm && !p.night && h == 12:
 		h = 0
 	}
-	return h, j + bestN, true, true
+	return h
+}
+
+// parseDayPartFirst reads a part of the day before a time: "tonight at 8" is
+// 20:00, "this afternoon at 3:30" 15:30. A time that says its own meridiem
+// or part of the day ("tonight at 8am") keeps it.
+func parseDayPartFirst(ts tokens, i int) (int, int, int, bool) {
+	p, n := longestDayPart(ts, i)
+	if n == 0 {
+		return 0, 0, 0, false
+	}
+	h, m, j, ok := parseTime(ts, i+n)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	for k := i + n; k < j; k++ {
+		if ts.isWord(k, "am", "pm", "a", "p", "morning", "afternoon", "evening", "night", "tonight", "noon", "midday", "midnight") {
+			return h, m, j, true
+		}
+	}
+	return p.apply(h), m, j, true
 }
 
 // parseMeridiem reads "am", "pm", "a.m.", "p.m", "a m".
