@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/jsonwalk"
 )
 
 // actionNames lists the eight actions in the order the docs give them.
@@ -25,28 +27,28 @@ var preRelease = map[string]string{
 // are not checked against the known field types: only the engine knows the
 // assistant's custom types.
 func Parse(data []byte) (*Document, error) {
-	if err := checkSyntax(data); err != nil {
+	if err := jsonwalk.CheckSyntax(data); err != nil {
 		return nil, err
 	}
 	var p parser
 	doc := p.document(data)
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if len(p.Errs) > 0 {
+		return nil, p.Errs
 	}
 	return doc, nil
 }
 
 func (p *parser) document(raw json.RawMessage) *Document {
-	ms, ok := p.members("", raw, `an object {"actions": [...]}`)
+	ms, ok := p.Members("", raw, `an object {"actions": [...]}`)
 	if !ok {
 		return nil
 	}
 	got, _ := p.fields("", ms, []string{"actions"}, true)
-	v, ok := p.require("", got, "actions")
+	v, ok := p.Require("", got, "actions")
 	if !ok {
 		return nil
 	}
-	es, ok := p.elems("actions", v, "an array")
+	es, ok := p.Elems("actions", v, "an array")
 	if !ok {
 		return nil
 	}
@@ -60,24 +62,24 @@ func (p *parser) document(raw json.RawMessage) *Document {
 }
 
 func (p *parser) action(path string, raw json.RawMessage) Action {
-	ms, ok := p.members(path, raw, "an object with one action")
+	ms, ok := p.Members(path, raw, "an object with one action")
 	if !ok {
 		return nil
 	}
 	switch len(ms) {
 	case 0:
-		p.errorf(path, "no action (want one of %s)", strings.Join(actionNames, ", "))
+		p.Errorf(path, "no action (want one of %s)", strings.Join(actionNames, ", "))
 		return nil
 	case 1:
 	default:
 		keys := make([]string, len(ms))
 		for i, m := range ms {
-			keys[i] = fmt.Sprintf("%q", m.key)
+			keys[i] = fmt.Sprintf("%q", m.Key)
 		}
-		p.errorf(path, "more than one action: %s (want exactly one per element)", strings.Join(keys, ", "))
+		p.Errorf(path, "more than one action: %s (want exactly one per element)", strings.Join(keys, ", "))
 		return nil
 	}
-	name, v := ms[0].key, ms[0].val
+	name, v := ms[0].Key, ms[0].Val
 	apath := path + "." + name
 	switch name {
 	case "say":
@@ -100,9 +102,9 @@ func (p *parser) action(path string, raw json.RawMessage) Action {
 		return p.handoff(apath, v)
 	default:
 		if advice, ok := preRelease[name]; ok {
-			p.errorf(path, "unknown action %q (%s)", name, advice)
+			p.Errorf(path, "unknown action %q (%s)", name, advice)
 		} else {
-			p.errorf(path, "unknown action %q%s", name, didYouMean(name, actionNames))
+			p.Errorf(path, "unknown action %q%s", name, jsonwalk.DidYouMean(name, actionNames))
 		}
 	}
 	return nil
@@ -110,111 +112,111 @@ func (p *parser) action(path string, raw json.RawMessage) Action {
 
 // say reads "text" or {"speech": "text"}.
 func (p *parser) say(path string, raw json.RawMessage) (Say, bool) {
-	if kind(raw) == "string" {
-		s, ok := p.str(path, raw)
+	if jsonwalk.Kind(raw) == "string" {
+		s, ok := p.Str(path, raw)
 		return Say{Speech: s}, ok
 	}
-	ms, ok := p.members(path, raw, `a string or {"speech": ...}`)
+	ms, ok := p.Members(path, raw, `a string or {"speech": ...}`)
 	if !ok {
 		return Say{}, false
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"speech"}, true)
 	var s Say
-	if v, ok := p.require(path, got, "speech"); ok {
-		s.Speech, _ = p.str(path+".speech", v)
+	if v, ok := p.Require(path, got, "speech"); ok {
+		s.Speech, _ = p.Str(path+".speech", v)
 	}
-	return s, len(p.errs) == n
+	return s, len(p.Errs) == n
 }
 
 // sayMessage reads {"say": "text"} or {"say": {"speech": "text"}}, the shape
 // of on_success, on_failure messages and object questions.
 func (p *parser) sayMessage(path string, raw json.RawMessage) (Say, bool) {
-	ms, ok := p.members(path, raw, `an object {"say": ...}`)
+	ms, ok := p.Members(path, raw, `an object {"say": ...}`)
 	if !ok {
 		return Say{}, false
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"say"}, true)
 	var s Say
-	if v, ok := p.require(path, got, "say"); ok {
+	if v, ok := p.Require(path, got, "say"); ok {
 		s, _ = p.say(path+".say", v)
 	}
-	return s, len(p.errs) == n
+	return s, len(p.Errs) == n
 }
 
 func (p *parser) play(path string, raw json.RawMessage) *Play {
-	ms, ok := p.members(path, raw, `an object {"url": ...}`)
+	ms, ok := p.Members(path, raw, `an object {"url": ...}`)
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"url", "loop"}, true)
 	var a Play
-	if v, ok := p.require(path, got, "url"); ok {
-		a.URL, _ = p.str(path+".url", v)
+	if v, ok := p.Require(path, got, "url"); ok {
+		a.URL, _ = p.Str(path+".url", v)
 	}
 	if v, ok := got["loop"]; ok {
-		a.Loop, _ = p.integer(path+".loop", v)
+		a.Loop, _ = p.Integer(path+".loop", v)
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &a
 }
 
 func (p *parser) show(path string, raw json.RawMessage) *Show {
-	ms, ok := p.members(path, raw, `an object {"body": ...}`)
+	ms, ok := p.Members(path, raw, `an object {"body": ...}`)
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"body", "subject", "images"}, true)
 	var a Show
-	if v, ok := p.require(path, got, "body"); ok {
-		a.Body, _ = p.str(path+".body", v)
+	if v, ok := p.Require(path, got, "body"); ok {
+		a.Body, _ = p.Str(path+".body", v)
 	}
 	if v, ok := got["subject"]; ok {
-		a.Subject, _ = p.str(path+".subject", v)
+		a.Subject, _ = p.Str(path+".subject", v)
 	}
 	if v, ok := got["images"]; ok {
-		es, _ := p.elems(path+".images", v, "an array")
+		es, _ := p.Elems(path+".images", v, "an array")
 		for i, e := range es {
 			ipath := fmt.Sprintf("%s.images[%d]", path, i)
-			ims, ok := p.members(ipath, e, `an object {"url": ..., "label": ...}`)
+			ims, ok := p.Members(ipath, e, `an object {"url": ..., "label": ...}`)
 			if !ok {
 				continue
 			}
 			igot, _ := p.fields(ipath, ims, []string{"url", "label"}, true)
 			var im Image
-			if v, ok := p.require(ipath, igot, "url"); ok {
-				im.URL, _ = p.str(ipath+".url", v)
+			if v, ok := p.Require(ipath, igot, "url"); ok {
+				im.URL, _ = p.Str(ipath+".url", v)
 			}
 			if v, ok := igot["label"]; ok {
-				im.Label, _ = p.str(ipath+".label", v)
+				im.Label, _ = p.Str(ipath+".label", v)
 			}
 			a.Images = append(a.Images, im)
 		}
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &a
 }
 
 func (p *parser) remember(path string, raw json.RawMessage) *Remember {
-	ms, ok := p.members(path, raw, "an object")
+	ms, ok := p.Members(path, raw, "an object")
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, nil, false)
 	_ = got
 	a := &Remember{Values: make(map[string]json.RawMessage, len(ms))}
 	for _, m := range ms {
-		a.Values[m.key] = compact(m.val)
+		a.Values[m.Key] = jsonwalk.Compact(m.Val)
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return a
@@ -223,43 +225,43 @@ func (p *parser) remember(path string, raw json.RawMessage) *Remember {
 // redirect reads "uri" or {"uri": ..., "method": ...}. An empty URI parses
 // (templates ship it as a placeholder); Lint reports it.
 func (p *parser) redirect(path string, raw json.RawMessage) *Redirect {
-	if kind(raw) == "string" {
-		s, _ := p.str(path, raw)
+	if jsonwalk.Kind(raw) == "string" {
+		s, _ := p.Str(path, raw)
 		return &Redirect{URI: s}
 	}
-	ms, ok := p.members(path, raw, `a string or an object {"uri": ..., "method": ...}`)
+	ms, ok := p.Members(path, raw, `a string or an object {"uri": ..., "method": ...}`)
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"uri", "method"}, true)
 	var r Redirect
-	if v, ok := p.require(path, got, "uri"); ok {
-		r.URI, _ = p.str(path+".uri", v)
+	if v, ok := p.Require(path, got, "uri"); ok {
+		r.URI, _ = p.Str(path+".uri", v)
 	}
 	if v, ok := got["method"]; ok {
 		r.Method = p.method(path+".method", v)
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &r
 }
 
 func (p *parser) listen(path string, raw json.RawMessage) *Listen {
-	if kind(raw) == "boolean" {
-		on, _ := p.boolean(path, raw)
+	if jsonwalk.Kind(raw) == "boolean" {
+		on, _ := p.Bool(path, raw)
 		return &Listen{Off: !on}
 	}
-	ms, ok := p.members(path, raw, "true, false or an object")
+	ms, ok := p.Members(path, raw, "true, false or an object")
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"tasks", "voice_digits", "barge"}, true)
 	var a Listen
 	if v, ok := got["tasks"]; ok {
-		a.Tasks, _ = p.strings(path+".tasks", v)
+		a.Tasks, _ = p.Strings(path+".tasks", v)
 		if len(a.Tasks) == 0 {
 			a.Tasks = nil
 		}
@@ -268,18 +270,18 @@ func (p *parser) listen(path string, raw json.RawMessage) *Listen {
 		a.VoiceDigits = p.voiceDigits(path+".voice_digits", v, true)
 	}
 	if v, ok := got["barge"]; ok {
-		if b, ok := p.boolean(path+".barge", v); ok {
+		if b, ok := p.Bool(path+".barge", v); ok {
 			a.Barge = &b
 		}
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &a
 }
 
 func (p *parser) voiceDigits(path string, raw json.RawMessage, redirects bool) *VoiceDigits {
-	ms, ok := p.members(path, raw, "an object")
+	ms, ok := p.Members(path, raw, "an object")
 	if !ok {
 		return nil
 	}
@@ -290,21 +292,21 @@ func (p *parser) voiceDigits(path string, raw json.RawMessage, redirects bool) *
 	got, _ := p.fields(path, ms, known, true)
 	var vd VoiceDigits
 	if v, ok := got["num_digits"]; ok {
-		vd.NumDigits, _ = p.integer(path+".num_digits", v)
+		vd.NumDigits, _ = p.Integer(path+".num_digits", v)
 	}
 	if v, ok := got["finish_on_key"]; ok {
-		vd.FinishOnKey, _ = p.str(path+".finish_on_key", v)
+		vd.FinishOnKey, _ = p.Str(path+".finish_on_key", v)
 	}
 	if v, ok := got["redirects"]; ok {
 		rpath := path + ".redirects"
-		rms, ok := p.members(rpath, v, "an object mapping digits to task:// URIs")
+		rms, ok := p.Members(rpath, v, "an object mapping digits to task:// URIs")
 		if ok {
 			rgot, _ := p.fields(rpath, rms, nil, false)
 			_ = rgot
 			vd.Redirects = make(map[string]string, len(rms))
 			for _, m := range rms {
-				if s, ok := p.str(rpath+"."+m.key, m.val); ok {
-					vd.Redirects[m.key] = s
+				if s, ok := p.Str(rpath+"."+m.Key, m.Val); ok {
+					vd.Redirects[m.Key] = s
 				}
 			}
 		}
@@ -313,21 +315,21 @@ func (p *parser) voiceDigits(path string, raw json.RawMessage, redirects bool) *
 }
 
 func (p *parser) collect(path string, raw json.RawMessage) *Collect {
-	ms, ok := p.members(path, raw, "an object")
+	ms, ok := p.Members(path, raw, "an object")
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"name", "questions", "on_complete"}, true)
 	var c Collect
-	if v, ok := p.require(path, got, "name"); ok {
+	if v, ok := p.Require(path, got, "name"); ok {
 		c.Name, _ = p.name(path+".name", v)
 	}
-	if v, ok := p.require(path, got, "questions"); ok {
+	if v, ok := p.Require(path, got, "questions"); ok {
 		qpath := path + ".questions"
-		es, ok := p.elems(qpath, v, "an array")
+		es, ok := p.Elems(qpath, v, "an array")
 		if ok && len(es) == 0 {
-			p.errorf(qpath, "must not be empty")
+			p.Errorf(qpath, "must not be empty")
 		}
 		seen := map[string]int{}
 		for i, e := range es {
@@ -337,23 +339,23 @@ func (p *parser) collect(path string, raw json.RawMessage) *Collect {
 				continue
 			}
 			if j, dup := seen[q.Name]; dup && q.Name != "" {
-				p.errorf(ipath+".name", "duplicate question name %q (also questions[%d])", q.Name, j)
+				p.Errorf(ipath+".name", "duplicate question name %q (also questions[%d])", q.Name, j)
 			} else {
 				seen[q.Name] = i
 			}
 			c.Questions = append(c.Questions, q)
 		}
 	}
-	if v, ok := p.require(path, got, "on_complete"); ok {
+	if v, ok := p.Require(path, got, "on_complete"); ok {
 		opath := path + ".on_complete"
-		if oms, ok := p.members(opath, v, `an object {"redirect": ...}`); ok {
+		if oms, ok := p.Members(opath, v, `an object {"redirect": ...}`); ok {
 			ogot, _ := p.fields(opath, oms, []string{"redirect"}, true)
-			if v, ok := p.require(opath, ogot, "redirect"); ok {
+			if v, ok := p.Require(opath, ogot, "redirect"); ok {
 				c.OnComplete = p.redirect(opath+".redirect", v)
 			}
 		}
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &c
@@ -361,45 +363,45 @@ func (p *parser) collect(path string, raw json.RawMessage) *Collect {
 
 // name reads a collect or question name: a non-empty string with no spaces.
 func (p *parser) name(path string, raw json.RawMessage) (string, bool) {
-	s, ok := p.str(path, raw)
+	s, ok := p.Str(path, raw)
 	if !ok {
 		return "", false
 	}
 	switch {
 	case s == "":
-		p.errorf(path, "must not be empty")
+		p.Errorf(path, "must not be empty")
 		return "", false
 	case strings.ContainsAny(s, " \t\r\n"):
-		p.errorf(path, "must not contain spaces, got %q", s)
+		p.Errorf(path, "must not contain spaces, got %q", s)
 		return "", false
 	}
 	return s, true
 }
 
 func (p *parser) question(path string, raw json.RawMessage) (Question, bool) {
-	ms, ok := p.members(path, raw, "an object")
+	ms, ok := p.Members(path, raw, "an object")
 	if !ok {
 		return Question{}, false
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, _ := p.fields(path, ms, []string{"question", "name", "type", "voice_digits", "validate", "prefill"}, true)
 	var q Question
-	if v, ok := p.require(path, got, "name"); ok {
+	if v, ok := p.Require(path, got, "name"); ok {
 		q.Name, _ = p.name(path+".name", v)
 	}
-	if v, ok := p.require(path, got, "question"); ok {
+	if v, ok := p.Require(path, got, "question"); ok {
 		qpath := path + ".question"
-		switch kind(v) {
+		switch jsonwalk.Kind(v) {
 		case "string":
-			q.Question.Speech, _ = p.str(qpath, v)
+			q.Question.Speech, _ = p.Str(qpath, v)
 		case "object":
 			q.Question, _ = p.sayMessage(qpath, v)
 		default:
-			p.wrongType(qpath, `a string or {"say": ...}`, v)
+			p.WrongType(qpath, `a string or {"say": ...}`, v)
 		}
 	}
 	if v, ok := got["type"]; ok {
-		q.Type, _ = p.str(path+".type", v)
+		q.Type, _ = p.Str(path+".type", v)
 	}
 	if v, ok := got["voice_digits"]; ok {
 		q.VoiceDigits = p.voiceDigits(path+".voice_digits", v, false)
@@ -408,20 +410,20 @@ func (p *parser) question(path string, raw json.RawMessage) (Question, bool) {
 		q.Validate = p.validate(path+".validate", v)
 	}
 	if v, ok := got["prefill"]; ok {
-		q.Prefill, _ = p.str(path+".prefill", v)
+		q.Prefill, _ = p.Str(path+".prefill", v)
 	}
-	return q, len(p.errs) == n
+	return q, len(p.Errs) == n
 }
 
 // validate reads a question's validate object; false means no validation.
 func (p *parser) validate(path string, raw json.RawMessage) *Validate {
-	if kind(raw) == "boolean" {
-		if on, _ := p.boolean(path, raw); on {
-			p.errorf(path, "must be an object or false, got true")
+	if jsonwalk.Kind(raw) == "boolean" {
+		if on, _ := p.Bool(path, raw); on {
+			p.Errorf(path, "must be an object or false, got true")
 		}
 		return nil
 	}
-	ms, ok := p.members(path, raw, "an object or false")
+	ms, ok := p.Members(path, raw, "an object or false")
 	if !ok {
 		return nil
 	}
@@ -429,10 +431,10 @@ func (p *parser) validate(path string, raw json.RawMessage) *Validate {
 	var val Validate
 	if v, ok := got["allowed_values"]; ok {
 		apath := path + ".allowed_values"
-		if ams, ok := p.members(apath, v, `an object {"list": [...]}`); ok {
+		if ams, ok := p.Members(apath, v, `an object {"list": [...]}`); ok {
 			agot, _ := p.fields(apath, ams, []string{"list"}, true)
-			if v, ok := p.require(apath, agot, "list"); ok {
-				val.AllowedValues, _ = p.strings(apath+".list", v)
+			if v, ok := p.Require(apath, agot, "list"); ok {
+				val.AllowedValues, _ = p.Strings(apath+".list", v)
 			}
 		}
 	}
@@ -449,11 +451,11 @@ func (p *parser) validate(path string, raw json.RawMessage) *Validate {
 	}
 	if v, ok := got["webhook"]; ok {
 		wpath := path + ".webhook"
-		if wms, ok := p.members(wpath, v, `an object {"url": ..., "method": ...}`); ok {
+		if wms, ok := p.Members(wpath, v, `an object {"url": ..., "method": ...}`); ok {
 			wgot, _ := p.fields(wpath, wms, []string{"url", "method"}, true)
 			var w Webhook
-			if v, ok := p.require(wpath, wgot, "url"); ok {
-				w.URL, _ = p.str(wpath+".url", v)
+			if v, ok := p.Require(wpath, wgot, "url"); ok {
+				w.URL, _ = p.Str(wpath+".url", v)
 			}
 			if v, ok := wgot["method"]; ok {
 				w.Method = p.method(wpath+".method", v)
@@ -465,14 +467,14 @@ func (p *parser) validate(path string, raw json.RawMessage) *Validate {
 }
 
 func (p *parser) onFailure(path string, raw json.RawMessage) *OnFailure {
-	ms, ok := p.members(path, raw, `an object {"messages": [...], "repeat_question": ...}`)
+	ms, ok := p.Members(path, raw, `an object {"messages": [...], "repeat_question": ...}`)
 	if !ok {
 		return nil
 	}
 	got, _ := p.fields(path, ms, []string{"messages", "repeat_question"}, true)
 	var f OnFailure
 	if v, ok := got["messages"]; ok {
-		es, ok := p.elems(path+".messages", v, `an array of {"say": ...}`)
+		es, ok := p.Elems(path+".messages", v, `an array of {"say": ...}`)
 		if ok {
 			f.Messages = make([]Say, 0, len(es))
 		}
@@ -483,7 +485,7 @@ func (p *parser) onFailure(path string, raw json.RawMessage) *OnFailure {
 		}
 	}
 	if v, ok := got["repeat_question"]; ok {
-		if b, ok := p.boolean(path+".repeat_question", v); ok {
+		if b, ok := p.Bool(path+".repeat_question", v); ok {
 			f.RepeatQuestion = &b
 		}
 	}
@@ -492,21 +494,21 @@ func (p *parser) onFailure(path string, raw json.RawMessage) *OnFailure {
 
 // maxAttempts reads {"num_attempts": n, "redirect": ...} or a bare n.
 func (p *parser) maxAttempts(path string, raw json.RawMessage) *MaxAttempts {
-	if kind(raw) == "number" {
-		n, ok := p.integer(path, raw)
+	if jsonwalk.Kind(raw) == "number" {
+		n, ok := p.Integer(path, raw)
 		if !ok {
 			return nil
 		}
 		return &MaxAttempts{NumAttempts: n}
 	}
-	ms, ok := p.members(path, raw, `an integer or an object {"num_attempts": ..., "redirect": ...}`)
+	ms, ok := p.Members(path, raw, `an integer or an object {"num_attempts": ..., "redirect": ...}`)
 	if !ok {
 		return nil
 	}
 	got, _ := p.fields(path, ms, []string{"num_attempts", "redirect"}, true)
 	var m MaxAttempts
 	if v, ok := got["num_attempts"]; ok {
-		m.NumAttempts, _ = p.integer(path+".num_attempts", v)
+		m.NumAttempts, _ = p.Integer(path+".num_attempts", v)
 	}
 	if v, ok := got["redirect"]; ok {
 		m.Redirect = p.redirect(path+".redirect", v)
@@ -515,23 +517,23 @@ func (p *parser) maxAttempts(path string, raw json.RawMessage) *MaxAttempts {
 }
 
 func (p *parser) handoff(path string, raw json.RawMessage) *Handoff {
-	ms, ok := p.members(path, raw, `an object {"channel": "voice", "uri": ...}`)
+	ms, ok := p.Members(path, raw, `an object {"channel": "voice", "uri": ...}`)
 	if !ok {
 		return nil
 	}
-	n := len(p.errs)
+	n := len(p.Errs)
 	got, extra := p.fields(path, ms, []string{"channel", "uri", "method"}, false)
 	var h Handoff
-	if v, ok := p.require(path, got, "channel"); ok {
-		if s, ok := p.str(path+".channel", v); ok {
+	if v, ok := p.Require(path, got, "channel"); ok {
+		if s, ok := p.Str(path+".channel", v); ok {
 			if !strings.EqualFold(s, "voice") {
-				p.errorf(path+".channel", `must be "voice", got %q`, s)
+				p.Errorf(path+".channel", `must be "voice", got %q`, s)
 			}
 			h.Channel = s
 		}
 	}
-	if v, ok := p.require(path, got, "uri"); ok {
-		h.URI, _ = p.str(path+".uri", v)
+	if v, ok := p.Require(path, got, "uri"); ok {
+		h.URI, _ = p.Str(path+".uri", v)
 	}
 	if v, ok := got["method"]; ok {
 		h.Method = p.method(path+".method", v)
@@ -539,10 +541,10 @@ func (p *parser) handoff(path string, raw json.RawMessage) *Handoff {
 	if len(extra) > 0 {
 		h.Options = make(map[string]json.RawMessage, len(extra))
 		for _, m := range extra {
-			h.Options[m.key] = compact(m.val)
+			h.Options[m.Key] = jsonwalk.Compact(m.Val)
 		}
 	}
-	if len(p.errs) > n {
+	if len(p.Errs) > n {
 		return nil
 	}
 	return &h

@@ -3,6 +3,8 @@ package actions
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/parleyhq/parley/internal/jsonwalk"
 )
 
 // A StyleSheet is an assistant's style sheet: the TTS voice and the default
@@ -24,42 +26,42 @@ func ParseStyleSheet(data []byte) (*StyleSheet, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return &StyleSheet{}, nil
 	}
-	if err := checkSyntax(data); err != nil {
+	if err := jsonwalk.CheckSyntax(data); err != nil {
 		return nil, err
 	}
 	var p parser
 	ss := p.styleSheet(data)
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if len(p.Errs) > 0 {
+		return nil, p.Errs
 	}
 	return ss, nil
 }
 
 func (p *parser) styleSheet(raw json.RawMessage) *StyleSheet {
 	ss := &StyleSheet{}
-	ms, ok := p.members("", raw, `an object {"style_sheet": {...}}`)
+	ms, ok := p.Members("", raw, `an object {"style_sheet": {...}}`)
 	if !ok || len(ms) == 0 {
 		return ss
 	}
 	got, _ := p.fields("", ms, []string{"style_sheet"}, true)
-	v, ok := p.require("", got, "style_sheet")
+	v, ok := p.Require("", got, "style_sheet")
 	if !ok {
 		return ss
 	}
 	const path = "style_sheet"
-	ms, ok = p.members(path, v, "an object")
+	ms, ok = p.Members(path, v, "an object")
 	if !ok {
 		return ss
 	}
 	got, _ = p.fields(path, ms, []string{"name", "voice", "collect"}, false)
 	if v, ok := got["name"]; ok {
-		ss.Name, _ = p.str(path+".name", v)
+		ss.Name, _ = p.Str(path+".name", v)
 	}
 	if v, ok := got["voice"]; ok {
-		if vms, ok := p.members(path+".voice", v, "an object"); ok {
+		if vms, ok := p.Members(path+".voice", v, "an object"); ok {
 			vgot, _ := p.fields(path+".voice", vms, []string{"say_voice"}, false)
 			if v, ok := vgot["say_voice"]; ok {
-				ss.SayVoice, _ = p.str(path+".voice.say_voice", v)
+				ss.SayVoice, _ = p.Str(path+".voice.say_voice", v)
 			}
 		}
 	}
@@ -67,7 +69,7 @@ func (p *parser) styleSheet(raw json.RawMessage) *StyleSheet {
 	if !ok {
 		return ss
 	}
-	cms, ok := p.members(path+".collect", v, "an object")
+	cms, ok := p.Members(path+".collect", v, "an object")
 	if !ok {
 		return ss
 	}
@@ -77,7 +79,7 @@ func (p *parser) styleSheet(raw json.RawMessage) *StyleSheet {
 		return ss
 	}
 	const vpath = path + ".collect.validate"
-	vms, ok := p.members(vpath, v, "an object")
+	vms, ok := p.Members(vpath, v, "an object")
 	if !ok {
 		return ss
 	}
@@ -158,39 +160,39 @@ func ParseDefaults(data []byte) (*Defaults, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return &Defaults{}, nil
 	}
-	if err := checkSyntax(data); err != nil {
+	if err := jsonwalk.CheckSyntax(data); err != nil {
 		return nil, err
 	}
 	var p parser
 	d := p.defaults(data)
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if len(p.Errs) > 0 {
+		return nil, p.Errs
 	}
 	return d, nil
 }
 
 func (p *parser) defaults(raw json.RawMessage) *Defaults {
 	d := &Defaults{}
-	ms, ok := p.members("", raw, `an object {"defaults": {...}}`)
+	ms, ok := p.Members("", raw, `an object {"defaults": {...}}`)
 	if !ok || len(ms) == 0 {
 		return d
 	}
 	got, _ := p.fields("", ms, []string{"defaults"}, true)
-	v, ok := p.require("", got, "defaults")
+	v, ok := p.Require("", got, "defaults")
 	if !ok {
 		return d
 	}
 	const path = "defaults"
-	ms, ok = p.members(path, v, "an object")
+	ms, ok = p.Members(path, v, "an object")
 	if !ok {
 		return d
 	}
 	got, _ = p.fields(path, ms, []string{"assistant_initiation", "fallback", "collect"}, false)
 	target := func(path string, v json.RawMessage) string {
-		if kind(v) == "null" {
+		if jsonwalk.Kind(v) == "null" {
 			return ""
 		}
-		s, _ := p.str(path, v)
+		s, _ := p.Str(path, v)
 		return s
 	}
 	if v, ok := got["assistant_initiation"]; ok {
@@ -200,7 +202,7 @@ func (p *parser) defaults(raw json.RawMessage) *Defaults {
 		d.Fallback = target(path+".fallback", v)
 	}
 	if v, ok := got["collect"]; ok {
-		if cms, ok := p.members(path+".collect", v, "an object"); ok {
+		if cms, ok := p.Members(path+".collect", v, "an object"); ok {
 			cgot, _ := p.fields(path+".collect", cms, []string{"validate_on_failure"}, false)
 			if v, ok := cgot["validate_on_failure"]; ok {
 				d.ValidateOnFailure = target(path+".collect.validate_on_failure", v)

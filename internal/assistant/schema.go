@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/actions"
+	"github.com/parleyhq/parley/internal/jsonwalk"
 )
 
 // ImportOptions change how ParseSchema reads a schema.
@@ -98,14 +99,14 @@ var tagRE = regexp.MustCompile(`\{([^{}]*)\}`)
 //   - built-in field type names are stored in their canonical spelling;
 //   - empty lists are nil.
 func ParseSchema(data []byte, opts ImportOptions) (*Assistant, []Warning, error) {
-	if err := checkSyntax(data); err != nil {
+	if err := jsonwalk.CheckSyntax(data); err != nil {
 		return nil, nil, err
 	}
 	s := schemaParser{opts: opts}
 	a := s.assistant(data)
 	s.legacyErrors()
-	if len(s.errs) > 0 {
-		return nil, s.warns, s.errs
+	if len(s.Errs) > 0 {
+		return nil, s.warns, s.Errs
 	}
 	return a, s.warns, nil
 }
@@ -114,7 +115,7 @@ func ParseSchema(data []byte, opts ImportOptions) (*Assistant, []Warning, error)
 // and one error per pre-release key: the other errors (missing uniqueName
 // next to an intentName, ...) only repeat them.
 func (s *schemaParser) legacyErrors() {
-	for _, e := range s.errs {
+	for _, e := range s.Errs {
 		if strings.Contains(e.Msg, `unknown action "fetch_actions"`) {
 			s.legacyKey("fetch_actions", e.Path)
 		}
@@ -132,7 +133,7 @@ func (s *schemaParser) legacyErrors() {
 		}
 		errs = append(errs, &actions.Error{Path: paths[0], Msg: "legacy schema: " + advice})
 	}
-	s.errs = errs
+	s.Errs = errs
 }
 
 type schemaParser struct {
@@ -144,7 +145,7 @@ type schemaParser struct {
 }
 
 func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
-	ms, ok := s.members("", raw, "an object (an Autopilot assistant schema)")
+	ms, ok := s.Members("", raw, "an object (an Autopilot assistant schema)")
 	if !ok {
 		return nil
 	}
@@ -158,7 +159,7 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 	a.FriendlyName = s.optStr("", got, "friendlyName")
 	switch {
 	case strings.TrimSpace(a.UniqueName) == "" && strings.TrimSpace(a.FriendlyName) == "":
-		s.errorf("uniqueName", "missing (a schema needs a uniqueName or a friendlyName)")
+		s.Errorf("uniqueName", "missing (a schema needs a uniqueName or a friendlyName)")
 	case strings.TrimSpace(a.UniqueName) == "":
 		a.UniqueName = strings.Join(strings.Fields(a.FriendlyName), "-")
 		s.warnf("uniqueName", "missing; using %q, made from friendlyName", a.UniqueName)
@@ -166,20 +167,20 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 		a.FriendlyName = a.UniqueName
 	}
 	if len(a.UniqueName) > 64 {
-		s.errorf("uniqueName", "longer than 64 characters")
+		s.Errorf("uniqueName", "longer than 64 characters")
 	}
 	if len(a.FriendlyName) > 255 {
-		s.errorf("friendlyName", "longer than 255 characters")
+		s.Errorf("friendlyName", "longer than 255 characters")
 	}
 	if v, ok := got["logQueries"]; ok {
-		if kind(v) == "boolean" {
+		if jsonwalk.Kind(v) == "boolean" {
 			a.LogQueries = bytes.HasPrefix(bytes.TrimSpace(v), []byte("true"))
 		} else {
-			s.wrongType("logQueries", "a boolean", v)
+			s.WrongType("logQueries", "a boolean", v)
 		}
 	}
-	if v, ok := got["modelBuild"]; ok && kind(v) != "null" {
-		if bms, ok := s.members("modelBuild", v, `an object {"uniqueName": ...}`); ok {
+	if v, ok := got["modelBuild"]; ok && jsonwalk.Kind(v) != "null" {
+		if bms, ok := s.Members("modelBuild", v, `an object {"uniqueName": ...}`); ok {
 			bgot := s.fields("modelBuild", bms, []string{"uniqueName"}, nil)
 			a.ModelBuild = s.optStr("modelBuild", bgot, "uniqueName")
 		}
@@ -204,7 +205,7 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 
 // emptyObject reports whether raw is {} (or null).
 func emptyObject(raw json.RawMessage) bool {
-	c := compact(raw)
+	c := jsonwalk.Compact(raw)
 	return string(c) == "{}" || string(c) == "null"
 }
 
@@ -212,8 +213,8 @@ func (s *schemaParser) defaults(raw json.RawMessage) (json.RawMessage, *actions.
 	if emptyObject(raw) {
 		return nil, nil
 	}
-	if kind(raw) != "object" {
-		s.wrongType("defaults", `an object {"defaults": {...}}`, raw)
+	if jsonwalk.Kind(raw) != "object" {
+		s.WrongType("defaults", `an object {"defaults": {...}}`, raw)
 		return nil, nil
 	}
 	d, err := actions.ParseDefaults(raw)
@@ -232,8 +233,8 @@ func (s *schemaParser) styleSheet(raw json.RawMessage) json.RawMessage {
 	if emptyObject(raw) {
 		return nil
 	}
-	if kind(raw) != "object" {
-		s.wrongType("styleSheet", `an object {"style_sheet": {...}}`, raw)
+	if jsonwalk.Kind(raw) != "object" {
+		s.WrongType("styleSheet", `an object {"style_sheet": {...}}`, raw)
 		return nil
 	}
 	if _, err := actions.ParseStyleSheet(raw); err != nil {
@@ -248,14 +249,14 @@ func (s *schemaParser) styleSheet(raw json.RawMessage) json.RawMessage {
 func (s *schemaParser) addErr(prefix string, err error) {
 	switch err := err.(type) {
 	case actions.Errors:
-		s.errs = append(s.errs, err.Prefix(prefix)...)
+		s.Errs = append(s.Errs, err.Prefix(prefix)...)
 	default:
-		s.errorf(prefix, "%v", err)
+		s.Errorf(prefix, "%v", err)
 	}
 }
 
 func (s *schemaParser) fieldTypes(raw json.RawMessage) []FieldType {
-	es, ok := s.elems("fieldTypes", raw, "an array")
+	es, ok := s.Elems("fieldTypes", raw, "an array")
 	if !ok {
 		return nil
 	}
@@ -263,7 +264,7 @@ func (s *schemaParser) fieldTypes(raw json.RawMessage) []FieldType {
 	seen := map[string]int{}
 	for i, e := range es {
 		path := fmt.Sprintf("fieldTypes[%d]", i)
-		ms, ok := s.members(path, e, "an object")
+		ms, ok := s.Members(path, e, "an object")
 		if !ok {
 			continue
 		}
@@ -273,16 +274,16 @@ func (s *schemaParser) fieldTypes(raw json.RawMessage) []FieldType {
 			continue
 		}
 		if j, dup := seen[strings.ToLower(name)]; dup {
-			s.errorf(path+".uniqueName", "duplicate field type %q (also fieldTypes[%d])", name, j)
+			s.Errorf(path+".uniqueName", "duplicate field type %q (also fieldTypes[%d])", name, j)
 			continue
 		}
 		seen[strings.ToLower(name)] = i
 		if b := builtin(name); b != "" {
-			s.errorf(path+".uniqueName", "%q is a built-in field type; a custom type needs another name", name)
+			s.Errorf(path+".uniqueName", "%q is a built-in field type; a custom type needs another name", name)
 			continue
 		}
 		ft := FieldType{UniqueName: name, FriendlyName: name}
-		if v, ok := got["values"]; ok && kind(v) != "null" {
+		if v, ok := got["values"]; ok && jsonwalk.Kind(v) != "null" {
 			ft.Values = s.fieldValues(path+".values", v, name)
 		}
 		fts = append(fts, ft)
@@ -291,7 +292,7 @@ func (s *schemaParser) fieldTypes(raw json.RawMessage) []FieldType {
 }
 
 func (s *schemaParser) fieldValues(path string, raw json.RawMessage, typeName string) []FieldValue {
-	es, ok := s.elems(path, raw, "an array")
+	es, ok := s.Elems(path, raw, "an array")
 	if !ok {
 		return nil
 	}
@@ -303,7 +304,7 @@ func (s *schemaParser) fieldValues(path string, raw json.RawMessage, typeName st
 	byValue := map[string]entry{} // lower-case value → first entry
 	for i, e := range es {
 		vpath := fmt.Sprintf("%s[%d]", path, i)
-		ms, ok := s.members(vpath, e, "an object")
+		ms, ok := s.Members(vpath, e, "an object")
 		if !ok {
 			continue
 		}
@@ -340,9 +341,9 @@ func (s *schemaParser) fieldValues(path string, raw json.RawMessage, typeName st
 		spelling, ok := canonical[strings.ToLower(sy.SynonymOf)]
 		if !ok {
 			if _, isValue := byValue[strings.ToLower(sy.SynonymOf)]; isValue {
-				s.errorf(sy.path+".synonymOf", "%q is itself a synonym; name a canonical value of %q", sy.SynonymOf, typeName)
+				s.Errorf(sy.path+".synonymOf", "%q is itself a synonym; name a canonical value of %q", sy.SynonymOf, typeName)
 			} else {
-				s.errorf(sy.path+".synonymOf", "%q is not a value of %q%s", sy.SynonymOf, typeName, didYouMean(sy.SynonymOf, keys(canonical)))
+				s.Errorf(sy.path+".synonymOf", "%q is not a value of %q%s", sy.SynonymOf, typeName, jsonwalk.DidYouMean(sy.SynonymOf, keys(canonical)))
 			}
 			continue
 		}
@@ -396,7 +397,7 @@ func typeNames(a *Assistant) []string {
 }
 
 func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
-	es, ok := s.elems("tasks", raw, "an array")
+	es, ok := s.Elems("tasks", raw, "an array")
 	if !ok {
 		return nil
 	}
@@ -404,7 +405,7 @@ func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
 	seen := map[string]int{}
 	for i, e := range es {
 		path := fmt.Sprintf("tasks[%d]", i)
-		ms, ok := s.members(path, e, "an object")
+		ms, ok := s.Members(path, e, "an object")
 		if !ok {
 			continue
 		}
@@ -413,12 +414,12 @@ func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
 		name, ok := s.reqStr(path, got, "uniqueName")
 		if ok {
 			if j, dup := seen[strings.ToLower(name)]; dup {
-				s.errorf(path+".uniqueName", "duplicate task %q (also tasks[%d]; task names are case-insensitive)", name, j)
+				s.Errorf(path+".uniqueName", "duplicate task %q (also tasks[%d]; task names are case-insensitive)", name, j)
 			} else {
 				seen[strings.ToLower(name)] = i
 			}
 			if len(name) > 64 {
-				s.errorf(path+".uniqueName", "longer than 64 characters")
+				s.Errorf(path+".uniqueName", "longer than 64 characters")
 			}
 		}
 		t.UniqueName, t.FriendlyName = name, name
@@ -426,7 +427,7 @@ func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
 			t.ActionsURL = apply(s.opts.MapURL, u)
 		}
 		var doc *actions.Document
-		if v, ok := got["actions"]; ok && kind(v) != "null" {
+		if v, ok := got["actions"]; ok && jsonwalk.Kind(v) != "null" {
 			t.Actions, doc = s.taskActions(path+".actions", v)
 			if t.ActionsURL != "" && t.Actions != nil {
 				s.warnf(path+".actionsUrl", "ignored while the task has actions")
@@ -436,10 +437,10 @@ func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
 			doc = &actions.Document{}
 		}
 		s.docs = append(s.docs, doc)
-		if v, ok := got["fields"]; ok && kind(v) != "null" {
+		if v, ok := got["fields"]; ok && jsonwalk.Kind(v) != "null" {
 			t.Fields = s.taskFields(path+".fields", v, a)
 		}
-		if v, ok := got["samples"]; ok && kind(v) != "null" {
+		if v, ok := got["samples"]; ok && jsonwalk.Kind(v) != "null" {
 			t.Samples = s.samples(path+".samples", v, t.Fields)
 		}
 		tasks = append(tasks, t)
@@ -454,14 +455,14 @@ func (s *schemaParser) taskActions(path string, raw json.RawMessage) (json.RawMe
 		return nil, nil
 	}
 	for _, is := range actions.Lint(doc) {
-		s.warnf(joinPath(path, is.Path), "%s", is.Msg)
+		s.warnf(jsonwalk.JoinPath(path, is.Path), "%s", is.Msg)
 	}
 	out, _ := mapURLs(raw, actionsURLPaths, s.opts.MapURL)
 	return out, doc
 }
 
 func (s *schemaParser) taskFields(path string, raw json.RawMessage, a *Assistant) []Field {
-	es, ok := s.elems(path, raw, "an array")
+	es, ok := s.Elems(path, raw, "an array")
 	if !ok {
 		return nil
 	}
@@ -469,7 +470,7 @@ func (s *schemaParser) taskFields(path string, raw json.RawMessage, a *Assistant
 	seen := map[string]int{}
 	for i, e := range es {
 		fpath := fmt.Sprintf("%s[%d]", path, i)
-		ms, ok := s.members(fpath, e, "an object")
+		ms, ok := s.Members(fpath, e, "an object")
 		if !ok {
 			continue
 		}
@@ -480,13 +481,13 @@ func (s *schemaParser) taskFields(path string, raw json.RawMessage, a *Assistant
 			continue
 		}
 		if j, dup := seen[name]; dup {
-			s.errorf(fpath+".uniqueName", "duplicate field %q (also fields[%d])", name, j)
+			s.Errorf(fpath+".uniqueName", "duplicate field %q (also fields[%d])", name, j)
 			continue
 		}
 		seen[name] = i
 		resolved := resolveType(a, typ)
 		if resolved == "" {
-			s.errorf(fpath+".fieldType", "unknown field type %q: not a built-in Twilio.* type nor in fieldTypes%s", typ, didYouMean(typ, typeNames(a)))
+			s.Errorf(fpath+".fieldType", "unknown field type %q: not a built-in Twilio.* type nor in fieldTypes%s", typ, jsonwalk.DidYouMean(typ, typeNames(a)))
 			continue
 		}
 		fields = append(fields, Field{UniqueName: name, FieldType: resolved})
@@ -495,7 +496,7 @@ func (s *schemaParser) taskFields(path string, raw json.RawMessage, a *Assistant
 }
 
 func (s *schemaParser) samples(path string, raw json.RawMessage, fields []Field) []Sample {
-	es, ok := s.elems(path, raw, "an array")
+	es, ok := s.Elems(path, raw, "an array")
 	if !ok {
 		return nil
 	}
@@ -503,7 +504,7 @@ func (s *schemaParser) samples(path string, raw json.RawMessage, fields []Field)
 	seen := map[string]int{}
 	for i, e := range es {
 		spath := fmt.Sprintf("%s[%d]", path, i)
-		ms, ok := s.members(spath, e, "an object")
+		ms, ok := s.Members(spath, e, "an object")
 		if !ok {
 			continue
 		}
@@ -523,7 +524,7 @@ func (s *schemaParser) samples(path string, raw json.RawMessage, fields []Field)
 				for i, f := range fields {
 					names[i] = f.UniqueName
 				}
-				s.errorf(spath+".taggedText", "tag {%s} names no field of the task%s", m[1], didYouMean(m[1], names))
+				s.Errorf(spath+".taggedText", "tag {%s} names no field of the task%s", m[1], jsonwalk.DidYouMean(m[1], names))
 				bad = true
 			}
 		}
@@ -634,7 +635,7 @@ func (s *schemaParser) checkDoc(a *Assistant, path string, doc *actions.Document
 			for j, q := range act.Questions {
 				qp := fmt.Sprintf("%s.collect.questions[%d]", ap, j)
 				if q.Type != "" && resolveType(a, q.Type) == "" {
-					s.errorf(qp+".type", "unknown field type %q: not a built-in Twilio.* type nor in fieldTypes%s", q.Type, didYouMean(q.Type, typeNames(a)))
+					s.Errorf(qp+".type", "unknown field type %q: not a built-in Twilio.* type nor in fieldTypes%s", q.Type, jsonwalk.DidYouMean(q.Type, typeNames(a)))
 				}
 				if q.Validate != nil && q.Validate.MaxAttempts != nil {
 					task(qp+".validate.max_attempts.redirect", q.Validate.MaxAttempts.Redirect)

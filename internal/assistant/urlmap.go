@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/jsonwalk"
 )
 
 // A URLMap rewrites URLs that start with From so that they start with To
@@ -71,13 +73,13 @@ func pathSet(paths ...string) map[string]bool {
 // written.
 func mapURLs(raw json.RawMessage, paths map[string]bool, maps []URLMap) (json.RawMessage, bool) {
 	if len(maps) == 0 {
-		return compact(raw), false
+		return jsonwalk.Compact(raw), false
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	r := rewriter{dec: dec, paths: paths, maps: maps}
 	if err := r.value(""); err != nil || !r.changed {
-		return compact(raw), false
+		return jsonwalk.Compact(raw), false
 	}
 	return r.out.Bytes(), true
 }
@@ -111,7 +113,7 @@ func (r *rewriter) value(path string) error {
 				}
 				r.str(key)
 				r.out.WriteByte(':')
-				if err := r.value(joinPath(path, key)); err != nil {
+				if err := r.value(jsonwalk.JoinPath(path, key)); err != nil {
 					return err
 				}
 			}
