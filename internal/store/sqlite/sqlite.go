@@ -203,22 +203,15 @@ func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 
 // write runs f in a write transaction (BEGIN IMMEDIATE) and commits it if f
 // returns nil.
-func (db *DB) write(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := f(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
+func (db *DB) write(ctx context.Context, f func(*sql.Tx) error) error { return inTx(ctx, db.w, f) }
 
 // read runs f in a read transaction, so that everything f reads comes from
 // one snapshot.
-func (db *DB) read(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := db.r.BeginTx(ctx, nil)
+func (db *DB) read(ctx context.Context, f func(*sql.Tx) error) error { return inTx(ctx, db.r, f) }
+
+// inTx runs f in a transaction of pool and commits it if f returns nil.
+func inTx(ctx context.Context, pool *sql.DB, f func(*sql.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
