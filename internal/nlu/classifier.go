@@ -1,0 +1,255 @@
+package nlu
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+// An Example is one labelled utterance: a sample of a task, or a line of a
+// dataset.
+type Example struct {
+	Text  string
+	Label string // the task's unique name (or the dataset's intent)
+}
+
+// TrainOptions tune [Fit]. Zero values give the defaults, chosen on
+// validation data (see BENCHMARKS.md).
+type TrainOptions struct {
+	Epochs       int     // passes over the examples; 12
+	LearningRate float64 // initial step, decaying as 1/(1+epoch); 4
+	// VectorWeight scales the mean word vector appended to the n-gram
+	// features; 1 by default, negative for none.
+	VectorWeight float64
+
+	// Progress, when set, is called as training advances with the work done
+	// and the work there is in all.
+	Progress func(done, total int)
+}
+
+func (o *TrainOptions) defaults() {
+	if o.Epochs <= 0 {
+		o.Epochs = 12
+	}
+	if o.LearningRate <= 0 {
+		o.LearningRate = 4
+	}
+	if o.VectorWeight == 0 {
+		o.VectorWeight = 1
+	}
+}
+
+// A Scored label is a label and the probability the classifier gives it.
+type Scored struct {
+	Label string
+	Prob  float64
+}
+
+// A Classifier is a trained statistical model of utterances: multinomial
+// logistic regression over TF-IDF weighted words, word bigrams and character
+// n-grams, plus the mean of the words' vectors (GloVe-derived), trained by
+// averaged stochastic gradient descent. It gives each label a probability. It is immutable and safe for
+// concurrent use.
+type Classifier struct {
+	labels []string
+	index  map[uint64]int32 // feature hash -> row
+	idf    []float32        // by row
+	w      []float32        // rows x len(labels), row-major
+	b      []float32        // by label
+
+	// Word vectors: the unit mean vector of the utterance's words, times
+	// vecWeight, fills the rows from vecRow on. vecs is nil without them.
+	vecs      *wordVectors
+	vecRow    int32
+	vecWeight float32
+}
+
+// Fit trains a Classifier on examples. Training is deterministic: the same
+// examples in the same order give the same model.
+func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
+	if len(examples) == 0 {
+		return nil, errors.New("train: no examples")
+	}
+	opts.defaults()
+	c := &Classifier{index: map[uint64]int32{}}
+	labelOf := map[string]int{}
+	y := make([]int, len(examples))
+	for i, e := range examples {
+		k, ok := labelOf[e.Label]
+		if !ok {
+			k = len(c.labels)
+			labelOf[e.Label] = k
+			c.labels = append(c.labels, e.Label)
+		}
+		y[i] = k
+	}
+	if len(c.labels) < 2 {
+		return nil, errors.New("train: need examples of at least two labels")
+	}
+
+	// Features and document frequencies.
+	feats := make([][]feature, len(examples))
+	var df []int32
+	var buf []feature
+	for i, e := range examples {
+		buf = extract(e.Text, buf)
+		feats[i] = slices.Clone(buf)
+		for _, f := range buf {
+			row, ok := c.index[f.h]
+			if !ok {
+				row = int32(len(df))
+				c.index[f.h] = row
+				df = append(df, 0)
+			}
+			df[row]++
+		}
+	}
+	n := float64(len(examples))
+	c.idf = make([]float32, len(df))
+	for r, d := range df {
+		c.idf[r] = float32(math.Log((1+n)/(1+float64(d))) + 1)
+	}
+	rows := len(df)
+	if opts.VectorWeight > 0 {
+		vecs, err := englishVectors()
+		if err != nil {
+			return nil, err
+		}
+		c.vecs, c.vecRow, c.vecWeight = vecs, int32(rows), float32(opts.VectorWeight)
+		rows += vecs.dims
+	}
+	xs := make([]sparse, len(examples))
+	for i, e := range examples {
+		c.vectorize(e.Text, feats[i], &xs[i])
+	}
+
+	K := len(c.labels)
+	c.w = make([]float32, rows*K)
+	c.b = make([]float32, K)
+	// Averaged SGD: u accumulates step*update, so that the average of the
+	// weights over all steps is w - u/steps (Polyak-Ruppert averaging,
+	// computed lazily for sparse updates).
+	u := make([]float32, len(c.w))
+	ub := make([]float32, K)
+	rng := rand.New(rand.NewPCG(1, uint64(len(examples))))
+	order := make([]int, len(examples))
+	for i := range order {
+		order[i] = i
+	}
+	scores := make([]float64, K)
+	total := opts.Epochs * len(examples)
+	step := 0
+	for epoch := 0; epoch < opts.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			lr := opts.LearningRate / (1 + float64(step)/float64(len(examples)))
+			x := &xs[i]
+			c.scores(x, scores)
+			softmax(scores)
+			scores[y[i]] -= 1 // gradient of the loss wrt the scores
+			step++
+			t := float32(step)
+			for j, row := range x.idx {
+				xv := x.val[j]
+				wr := c.w[int(row)*K : int(row)*K+K]
+				ur := u[int(row)*K : int(row)*K+K]
+				for k, g := range scores {
+					d := -float32(lr*g) * xv
+					wr[k] += d
+					ur[k] += t * d
+				}
+			}
+			for k, g := range scores {
+				d := -float32(lr * g)
+				c.b[k] += d
+				ub[k] += t * d
+			}
+			if opts.Progress != nil && step%256 == 0 {
+				opts.Progress(step, total)
+			}
+		}
+	}
+	inv := 1 / float32(step)
+	for i := range c.w {
+		c.w[i] -= u[i] * inv
+	}
+	for k := range c.b {
+		c.b[k] -= ub[k] * inv
+	}
+	if opts.Progress != nil {
+		opts.Progress(total, total)
+	}
+	return c, nil
+}
+
+// scores writes the linear score of each label for x into out.
+func (c *Classifier) scores(x *sparse, out []float64) {
+	K := len(c.labels)
+	for k := range out {
+		out[k] = float64(c.b[k])
+	}
+	for j, row := range x.idx {
+		xv := float64(x.val[j])
+		wr := c.w[int(row)*K : int(row)*K+K]
+		for k, w := range wr {
+			out[k] += float64(w) * xv
+		}
+	}
+}
+
+// softmax turns scores into probabilities in place.
+func softmax(s []float64) {
+	m := math.Inf(-1)
+	for _, v := range s {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range s {
+		s[i] = math.Exp(v - m)
+		sum += s[i]
+	}
+	for i := range s {
+		s[i] /= sum
+	}
+}
+
+// Labels returns the labels the classifier knows, in a fixed order.
+func (c *Classifier) Labels() []string { return c.labels }
+
+// Rank returns the labels by decreasing probability for text. When allowed is
+// not empty, only those labels are ranked and their probabilities sum to 1.
+func (c *Classifier) Rank(text string, allowed []string) []Scored {
+	var fbuf [256]feature
+	fs := extract(text, fbuf[:0])
+	var ib [256]int32
+	var vb [256]float32
+	x := sparse{idx: ib[:0], val: vb[:0]}
+	c.vectorize(text, fs, &x)
+	K := len(c.labels)
+	s := make([]float64, K)
+	c.scores(&x, s)
+	out := make([]Scored, 0, K)
+	if len(allowed) == 0 {
+		softmax(s)
+		for k, p := range s {
+			out = append(out, Scored{Label: c.labels[k], Prob: p})
+		}
+	} else {
+		var keep []float64
+		var names []string
+		for k, l := range c.labels {
+			if slices.Contains(allowed, l) {
+				keep = append(keep, s[k])
+				names = append(names, l)
+			}
+		}
+		softmax(keep)
+		for i, p := range keep {
+			out = append(out, Scored{Label: names[i], Prob: p})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	return out
+}

@@ -1,0 +1,164 @@
+package nlu
+
+import (
+	"bufio"
+	"encoding/json"
+	"math"
+	"os"
+	"slices"
+	"testing"
+)
+
+var smallExamples = []Example{
+	{"hello", "greeting"}, {"hi there", "greeting"}, {"good morning", "greeting"}, {"hey", "greeting"},
+	{"bye", "goodbye"}, {"goodbye", "goodbye"}, {"see you later", "goodbye"}, {"that's all thanks", "goodbye"},
+	{"book a table", "book"}, {"reserve a table for two", "book"}, {"I want to book dinner", "book"}, {"make a reservation", "book"},
+	{"what are your hours", "hours"}, {"when do you open", "hours"}, {"are you open on sunday", "hours"}, {"what time do you close", "hours"},
+}
+
+func TestFitAndRank(t *testing.T) {
+	c, err := Fit(smallExamples, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"hello there", "greeting"},
+		{"reserve dinner for four", "book"},
+		{"when do you close", "hours"},
+		{"see you", "goodbye"},
+		// A word no sample has: "booking" shares n-grams with "book".
+		{"booking for tonight", "book"},
+	}
+	for _, tt := range tests {
+		r := c.Rank(tt.text, nil)
+		if r[0].Label != tt.want {
+			t.Errorf("Rank(%q)[0] = %+v, want %s (all: %v)", tt.text, r[0], tt.want, r)
+		}
+		var sum float64
+		for i, s := range r {
+			sum += s.Prob
+			if i > 0 && s.Prob > r[i-1].Prob {
+				t.Errorf("Rank(%q) not sorted: %v", tt.text, r)
+			}
+		}
+		if math.Abs(sum-1) > 1e-6 {
+			t.Errorf("Rank(%q) probabilities sum to %v", tt.text, sum)
+		}
+	}
+	r := c.Rank("hello", []string{"book", "hours"})
+	if len(r) != 2 || !slices.Contains([]string{"book", "hours"}, r[0].Label) || math.Abs(r[0].Prob+r[1].Prob-1) > 1e-6 {
+		t.Errorf("restricted Rank = %v", r)
+	}
+	if r := c.Rank("", nil); len(r) != 4 {
+		t.Errorf("Rank of empty text = %v", r)
+	}
+}
+
+func TestFitIsDeterministic(t *testing.T) {
+	a, err := Fit(smallExamples, TrainOptions{Epochs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Fit(smallExamples, TrainOptions{Epochs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.w, b.w) || !slices.Equal(a.b, b.b) || !slices.Equal(a.labels, b.labels) {
+		t.Error("two trainings on the same examples differ")
+	}
+}
+
+func TestFitErrors(t *testing.T) {
+	if _, err := Fit(nil, TrainOptions{}); err == nil {
+		t.Error("no examples: no error")
+	}
+	if _, err := Fit([]Example{{"a", "x"}, {"b", "x"}}, TrainOptions{}); err == nil {
+		t.Error("one label: no error")
+	}
+}
+
+// TestAccuracyFloor keeps the classifier's quality on NLP.js's Corpus 50
+// (few-shot: 5 samples per intent) above a floor, so that a regression fails
+// CI instead of moving a number in BENCHMARKS.md.
+func TestAccuracyFloor(t *testing.T) {
+	f, err := os.Open("../../../shared/data/nlu/nlpjs-corpus50/corpus50_en.jsonl")
+	if err != nil {
+		t.Fatalf("the shared datasets must sit beside the repository: %v", err)
+	}
+	defer f.Close()
+	var train, test []Example
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		var it struct{ Text, Intent, Split string }
+		if err := json.Unmarshal(s.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case it.Split == "train":
+			train = append(train, Example{it.Text, it.Intent})
+		case it.Split == "test" && it.Intent != "oos":
+			test = append(test, Example{it.Text, it.Intent})
+		}
+	}
+	c, err := Fit(train, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := 0
+	for _, e := range test {
+		if c.Rank(e.Text, nil)[0].Label == e.Label {
+			right++
+		}
+	}
+	acc := float64(right) / float64(len(test))
+	t.Logf("Corpus 50: %d test utterances, accuracy %.3f", len(test), acc)
+	const floor = 0.94
+	if acc < floor {
+		t.Errorf("accuracy %.3f is below the floor %.2f", acc, floor)
+	}
+}
+
+func TestWordVectorsDecode(t *testing.T) {
+	v, err := englishVectors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.dims != 100 || len(v.index) < 10000 {
+		t.Fatalf("%d words x %d dims", len(v.index), v.dims)
+	}
+	cos := func(a, b string) float64 {
+		x, y := make([]float32, v.dims), make([]float32, v.dims)
+		if v.mean([]string{a}, x) == 0 || v.mean([]string{b}, y) == 0 {
+			t.Fatalf("%q or %q unknown", a, b)
+		}
+		var s float64
+		for d := range x {
+			s += float64(x[d] * y[d])
+		}
+		return s
+	}
+	if near, far := cos("plane", "flight"), cos("plane", "banana"); near <= far {
+		t.Errorf("plane~flight %.2f <= plane~banana %.2f", near, far)
+	}
+	if _, err := decodeVectors([]byte("PVEC1\nxx")); err == nil {
+		t.Error("corrupt table decoded")
+	}
+}
+
+func FuzzDecodeVectors(f *testing.F) {
+	f.Add(vectorsBin[:200])
+	f.Add([]byte("PVEC1\n\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x80\x3f\x01a\x05"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		decodeVectors(b)
+	})
+}
+
+func BenchmarkRank(b *testing.B) {
+	c, err := Fit(smallExamples, TrainOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		c.Rank("I would like to reserve a table for tonight", nil)
+	}
+}

@@ -1,0 +1,144 @@
+package nlu
+
+import (
+	"math"
+	"slices"
+	"unicode/utf8"
+)
+
+// A feature is a hashed n-gram of an utterance and its count in it.
+type feature struct {
+	h  uint64
+	tf float32
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+	// Seeds keep the kinds of n-grams apart in the hash space.
+	seedWord   = 0x9e3779b97f4a7c15
+	seedBigram = 0xbf58476d1ce4e5b9
+	seedChar   = 0x94d049bb133111eb
+)
+
+func hashBytes(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// extract appends to buf the features of text: its words, its word bigrams
+// and the character n-grams (2 to 5 bytes) of each word padded with spaces,
+// each with its count, sorted by hash.
+func extract(text string, buf []feature) []feature {
+	buf = buf[:0]
+	var words [64]string
+	ws := words[:0]
+	for _, t := range tokens(text) {
+		ws = append(ws, t.norm)
+	}
+	prev := ""
+	for i, w := range ws {
+		buf = append(buf, feature{h: hashBytes(fnvOffset^seedWord, w), tf: 1})
+		if i > 0 {
+			h := hashBytes(fnvOffset^seedBigram, prev)
+			h = hashBytes(h, " ")
+			buf = append(buf, feature{h: hashBytes(h, w), tf: 1})
+		}
+		prev = w
+		buf = charGrams(buf, w)
+	}
+	if len(buf) == 0 {
+		return buf
+	}
+	slices.SortFunc(buf, func(a, b feature) int {
+		switch {
+		case a.h < b.h:
+			return -1
+		case a.h > b.h:
+			return 1
+		}
+		return 0
+	})
+	out := buf[:1]
+	for _, f := range buf[1:] {
+		if f.h == out[len(out)-1].h {
+			out[len(out)-1].tf++
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// charGrams appends the 2- to 5-byte n-grams of " w ".
+func charGrams(buf []feature, w string) []feature {
+	var pad [80]byte
+	if len(w) > len(pad)-2 {
+		w = w[:len(pad)-2]
+	}
+	p := pad[:0]
+	p = append(p, ' ')
+	p = append(p, w...)
+	p = append(p, ' ')
+	s := string(p)
+	for n := 2; n <= 5; n++ {
+		for i := 0; i+n <= len(s); i++ {
+			if i > 0 && !utf8.RuneStart(s[i]) {
+				continue
+			}
+			buf = append(buf, feature{h: hashBytes(fnvOffset^seedChar, s[i:i+n]), tf: 1})
+		}
+	}
+	return buf
+}
+
+// A sparse vector of feature rows and values.
+type sparse struct {
+	idx []int32
+	val []float32
+}
+
+// vectorize turns the features of text into a TF-IDF vector over the known
+// rows, with sublinear term frequency, normalised to unit length (unknown
+// features are dropped), followed by the text's mean word vector when the
+// classifier uses word vectors.
+func (c *Classifier) vectorize(text string, fs []feature, v *sparse) {
+	v.idx, v.val = v.idx[:0], v.val[:0]
+	var norm float64
+	for _, f := range fs {
+		row, ok := c.index[f.h]
+		if !ok {
+			continue
+		}
+		x := (1 + float32(math.Log(float64(f.tf)))) * c.idf[row]
+		v.idx = append(v.idx, row)
+		v.val = append(v.val, x)
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range v.val {
+			v.val[i] *= inv
+		}
+	}
+	if c.vecs == nil {
+		return
+	}
+	var wb [64]string
+	words := wb[:0]
+	for _, t := range tokens(text) {
+		words = append(words, t.norm)
+	}
+	var mb [256]float32
+	mean := mb[:c.vecs.dims]
+	if c.vecs.mean(words, mean) == 0 {
+		return
+	}
+	for d, x := range mean {
+		v.idx = append(v.idx, c.vecRow+int32(d))
+		v.val = append(v.val, c.vecWeight*x)
+	}
+}

@@ -1,0 +1,104 @@
+package nlu
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"math"
+	"sync"
+)
+
+// vectorsBin is a table of English word vectors derived from GloVe (see
+// data/README.md and internal/genvectors).
+//
+//go:embed data/vectors.bin
+var vectorsBin []byte
+
+// wordVectors maps words to int8 vectors with per-dimension scales.
+type wordVectors struct {
+	dims   int
+	scales []float32
+	index  map[string]int32
+	data   []int8 // len(index) * dims
+}
+
+var (
+	vectorsOnce sync.Once
+	vectorsTab  *wordVectors
+	vectorsErr  error
+)
+
+// englishVectors returns the embedded table, decoded on first use.
+func englishVectors() (*wordVectors, error) {
+	vectorsOnce.Do(func() { vectorsTab, vectorsErr = decodeVectors(vectorsBin) })
+	return vectorsTab, vectorsErr
+}
+
+func decodeVectors(b []byte) (*wordVectors, error) {
+	const magic = "PVEC1\n"
+	bad := errors.New("word vectors: corrupt table")
+	if len(b) < len(magic)+8 || string(b[:len(magic)]) != magic {
+		return nil, bad
+	}
+	b = b[len(magic):]
+	n := int(binary.LittleEndian.Uint32(b))
+	dims := int(binary.LittleEndian.Uint32(b[4:]))
+	b = b[8:]
+	if dims <= 0 || dims > 1024 || len(b) < 4*dims {
+		return nil, bad
+	}
+	// Each record takes at least 1+dims bytes: a count that cannot fit is
+	// refused before anything is allocated for it.
+	if n < 0 || n > (len(b)-4*dims)/(1+dims) {
+		return nil, bad
+	}
+	v := &wordVectors{dims: dims, scales: make([]float32, dims), index: make(map[string]int32, n), data: make([]int8, 0, n*dims)}
+	for d := range dims {
+		v.scales[d] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*d:]))
+	}
+	b = b[4*dims:]
+	for i := range n {
+		if len(b) < 1 {
+			return nil, bad
+		}
+		l := int(b[0])
+		if len(b) < 1+l+dims {
+			return nil, bad
+		}
+		v.index[string(b[1:1+l])] = int32(i)
+		for _, x := range b[1+l : 1+l+dims] {
+			v.data = append(v.data, int8(x))
+		}
+		b = b[1+l+dims:]
+	}
+	return v, nil
+}
+
+// mean writes into out (len dims) the unit-length mean of the vectors of the
+// words it knows, and reports how many it knew.
+func (v *wordVectors) mean(words []string, out []float32) int {
+	clear(out)
+	known := 0
+	for _, w := range words {
+		i, ok := v.index[w]
+		if !ok {
+			continue
+		}
+		known++
+		row := v.data[int(i)*v.dims : int(i+1)*v.dims]
+		for d, x := range row {
+			out[d] += float32(x) * v.scales[d]
+		}
+	}
+	var norm float64
+	for _, x := range out {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for d := range out {
+			out[d] *= inv
+		}
+	}
+	return known
+}
