@@ -72,7 +72,7 @@ var countryNames = map[string]string{
 	"CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
 	"CI": "Côte d'Ivoire", "HK": "Hong Kong", "MO": "Macau", "MM": "Myanmar",
 	"MK": "North Macedonia", "SZ": "Eswatini", "PS": "Palestine",
-	"UM": "U.S. Minor Outlying Islands", "VC": "Saint Vincent and the Grenadines",
+	"UM": "U.S. Minor Outlying Islands", "CC": "Cocos Islands", "VC": "Saint Vincent and the Grenadines",
 	"HM": "Heard Island and McDonald Islands",
 	"GS": "South Georgia and the South Sandwich Islands",
 }
@@ -116,6 +116,7 @@ var countryAliases = map[string][]string{
 	"AG": {"Antigua"},
 	"KN": {"St Kitts", "Saint Kitts"},
 	"VC": {"St Vincent", "Saint Vincent"},
+	"CC": {"Keeling Islands"},
 	"FK": {"Falklands", "Malvinas", "Islas Malvinas"},
 	"VI": {"US Virgin Islands", "United States Virgin Islands"},
 	"DE": {"Deutschland", "Alemania", "Allemagne", "Germania"},

@@ -18,7 +18,11 @@ import (
 //   - weekdays: "monday", "next monday", "this friday", "on sat" (see below),
 //     "last monday";
 //   - offsets: "in 3 days", "in two weeks", "in a month", "3 days from now",
-//     "next week", "next month", "next year", "this weekend".
+//     "next week", "next month", "next year", "this weekend";
+//   - holidays: "Christmas", "Valentine's Day", "New Year's Eve",
+//     "Halloween", "the 4th of July", "Easter" and the U.S. holidays
+//     defined by a weekday ("Thanksgiving", "Labor Day", "Mother's Day"),
+//     as their next occurrence on or after today.
 //
 // Relative dates count from the date of in.Now in in.Now's own location.
 // Because people book ahead, a date without a year is its next occurrence on
@@ -50,7 +54,7 @@ type dateParser func(ts tokens, i int, today time.Time) (time.Time, int, bool)
 
 var dateParsers = []dateParser{
 	parseNumericDate, parseWrittenDate, parseTheNth, parseRelativeDay,
-	parseWeekday, parseOffset,
+	parseWeekday, parseOffset, parseHoliday,
 }
 
 // mkDate returns the date y-m-d if it exists (no February 30).

@@ -55,7 +55,8 @@ func FuzzDate(f *testing.F) {
 		"6 January 2026", "the 6th of January", "today", "tomorrow", "day after tomorrow",
 		"yesterday", "next monday", "this friday", "last Sat", "in 3 days", "in 999 years",
 		"next week", "next month", "this weekend", "February 29", "march twenty-first",
-		"Tuesday, January 6th, 2027", "on the 31st", "9999-12-31 plus tomorrow")
+		"Tuesday, January 6th, 2027", "on the 31st", "9999-12-31 plus tomorrow",
+		"valentine's day", "thanksgiving", "easter monday", "new year's eve")
 	f.Fuzz(func(t *testing.T, s string) {
 		fuzzExtractor(t, fields.Date, s, func(v string) bool {
 			_, err := time.Parse("2006-01-02", v)
@@ -113,5 +114,68 @@ func FuzzCityAndName(f *testing.F) {
 		ok := func(v string) bool { return utf8.ValidString(v) || strings.Contains(s, v) }
 		fuzzExtractor(t, fields.City, s, ok)
 		fuzzExtractor(t, fields.FirstName, s, ok)
+	})
+}
+
+var (
+	alpha2RE   = regexp.MustCompile(`^[A-Z]{2}$`)
+	alpha3RE   = regexp.MustCompile(`^[A-Z]{3}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	phoneRE    = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
+)
+
+// FuzzCountry checks the three country types agree on where countries are.
+func FuzzCountry(f *testing.F) {
+	addSeeds(f, "we're based in canada", "the US", "U.S.A.", "UK", "côte d’ivoire", "CA", "NO",
+		"Trinidad & Tobago", "st. lucia", "the United States of America", "Turkey turkey",
+		"Congo-Kinshasa", "DEU", "U.S", "the u.s.a")
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzExtractor(t, fields.Country, s, func(v string) bool { return utf8.ValidString(v) && v != "" })
+		fuzzExtractor(t, fields.CountryISOAlpha2, s, alpha2RE.MatchString)
+		fuzzExtractor(t, fields.CountryISOAlpha3, s, alpha3RE.MatchString)
+		in := fields.Input{Text: s}
+		a, b, c := fields.Country.Extract(in), fields.CountryISOAlpha2.Extract(in), fields.CountryISOAlpha3.Extract(in)
+		if len(a) != len(b) || len(a) != len(c) {
+			t.Fatalf("%q: %v, %v, %v", s, a, b, c)
+		}
+		for k := range a {
+			if a[k].Start != b[k].Start || a[k].End != c[k].End {
+				t.Fatalf("%q: %v, %v, %v", s, a, b, c)
+			}
+		}
+	})
+}
+
+func FuzzCurrency(f *testing.F) {
+	addSeeds(f, "50 dollars", "$50", "US$100", "20€", "C$", "canadian dollars", "5000 won", "TRY",
+		"try", "R$ 50", "złoty", "¥", "pounds sterling", "$")
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzExtractor(t, fields.Currency, s, currencyRE.MatchString)
+	})
+}
+
+func FuzzLanguage(f *testing.F) {
+	addSeeds(f, "spanish", "español", "日本語", "mandarin", "I speak Polish", "brazilian portuguese",
+		"ASL", "Norwegian Bokmål", "en français")
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzExtractor(t, fields.Language, s, func(v string) bool { return utf8.ValidString(v) && v != "" })
+	})
+}
+
+func FuzzLastName(f *testing.F) {
+	addSeeds(f, "Rossi", "Valentina Rossi", "my last name is de la Cruz", "Mr. Smith", "O'Brien",
+		"obrien", "Smith-Jones", "Rodríguez López", "it's Rossi", "surname: van der", "mc", "o'",
+		"ǅ", "İstanbul", "MCDONALD")
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzExtractor(t, fields.LastName, s, func(v string) bool { return utf8.ValidString(v) && v != "" })
+	})
+}
+
+func FuzzPhoneNumber(f *testing.F) {
+	addSeeds(f, "+1 (415) 555-0100", "415.555.0100", "four one five five five five zero one three four",
+		"plus one four one five double five five oh one oh oh", "1,234,567", "(415) 555-0100",
+		"four one five, five five five, oh one three four", "+ 1 415", "double double five")
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzExtractor(t, fields.PhoneNumber, s, phoneRE.MatchString)
 	})
 }

@@ -73,43 +73,92 @@ func emailPart(ts tokens, i int, local bool) (string, int, bool) {
 	return b.String(), j, b.Len() > 0
 }
 
-// PhoneNumber extracts Twilio.PHONE_NUMBER values: 7 to 15 digits with
-// optional "+", spaces, dots, dashes and parentheses ("+1 (415) 555-0100").
-// The value is the digits, with the "+" kept when given: "+14155550100".
+// PhoneNumber extracts Twilio.PHONE_NUMBER values: 7 to 15 digits, written
+// ("+1 (415) 555-0100", "415.555.0100") or spoken one by one ("four one
+// five, five five five, oh one three four", "double five", "plus one"),
+// with optional "+", spaces, commas between spoken groups, dots, dashes and
+// parentheses. The value is the digits, with the "+" kept when given:
+// "+14155550100", "4155550134".
 var PhoneNumber Extractor = ExtractorFunc(func(in Input) []Match {
-	return scan(in.Text, func(ts tokens, i int) (string, int, bool) {
-		if !ts.boundaryBefore(i) {
-			return "", 0, false
-		}
-		var b strings.Builder
-		j := i
-		if ts.punct(j, "+") && ts.num(j+1) != "" && ts.glued(j+1) {
-			b.WriteByte('+')
-			j++
-		}
-		last := i
-		for j < len(ts) {
-			switch {
-			case ts.num(j) != "":
-				b.WriteString(ts[j].text)
-				j++
-				last = j
-				continue
-			case ts.punct(j, "(") || ts.punct(j, ")") || ts.punct(j, "-") || ts.punct(j, "."):
-				if ts.num(j+1) != "" || ts.punct(j+1, "(") || ts.punct(j, ")") && ts.num(j+2) != "" {
-					j++
-					continue
-				}
-			}
-			break
-		}
-		n := strings.Count(b.String(), "") - 1 - strings.Count(b.String(), "+")
-		if last == i || n < 7 || n > 15 || !ts.boundaryAfter(last) {
-			return "", 0, false
-		}
-		return b.String(), last, true
-	})
+	return scan(in.Text, parsePhone)
 })
+
+func parsePhone(ts tokens, i int) (string, int, bool) {
+	if !ts.boundaryBefore(i) {
+		return "", 0, false
+	}
+	var b strings.Builder
+	j := i
+	switch {
+	case ts.punct(j, "+") && ts.num(j+1) != "" && ts.glued(j+1):
+		b.WriteByte('+')
+		j++
+	case ts.isWord(j, "plus") && spokenDigitAt(ts, j+1):
+		b.WriteByte('+')
+		j++
+	}
+	last := i
+	for j < len(ts) {
+		if d, k := digitsAt(ts, j, b.Len() > 0 && b.String() != "+"); k > j {
+			b.WriteString(d)
+			j = k
+			last = j
+			continue
+		}
+		if ts[j].kind == punctToken && strings.Contains("()-.,", ts[j].text) {
+			// Separators between groups, never two in a row but ") -".
+			if digitsStartAt(ts, j+1) || ts.punct(j+1, "(") || ts.punct(j, ")") && (ts.punct(j+1, "-") || ts.punct(j+1, ".")) && digitsStartAt(ts, j+2) {
+				if ts.punct(j, ",") && (ts.num(j-1) != "" || ts.num(j+1) != "") {
+					break // commas join spoken groups only: "3, 4, 5" is a list
+				}
+				j++
+				continue
+			}
+		}
+		break
+	}
+	v := b.String()
+	n := len(v) - strings.Count(v, "+")
+	if last == i || n < 7 || n > 15 || !ts.boundaryAfter(last) {
+		return "", 0, false
+	}
+	return v, last, true
+}
+
+// digitsAt reads the digits at token i: a run of digits, a digit word
+// ("five"), "oh" when a digit came before, or "double"/"triple" and a
+// digit. It returns the digits and the index past them (i when none).
+func digitsAt(ts tokens, i int, after bool) (string, int) {
+	if d := ts.num(i); d != "" {
+		return d, i + 1
+	}
+	w := ts.word(i)
+	if u, ok := units[w]; ok && u < 10 {
+		return string(byte('0' + u)), i + 1
+	}
+	if (w == "oh" || w == "o") && after {
+		return "0", i + 1
+	}
+	if n := map[string]int{"double": 2, "triple": 3}[w]; n > 0 {
+		if d, k := digitsAt(ts, i+1, true); k == i+2 && len(d) == 1 {
+			return strings.Repeat(d, n), k
+		}
+	}
+	return "", i
+}
+
+// digitsStartAt reports whether digits start at token i ("oh" counts:
+// a separator is always preceded by digits).
+func digitsStartAt(ts tokens, i int) bool {
+	_, k := digitsAt(ts, i, true)
+	return k > i
+}
+
+// spokenDigitAt reports whether a digit word or digits start at token i.
+func spokenDigitAt(ts tokens, i int) bool {
+	_, k := digitsAt(ts, i, false)
+	return k > i
+}
 
 // NumberSequence extracts Twilio.NUMBER_SEQUENCE values: digits read one by
 // one, as digits or words ("four one five", "4 1 5", "oh", "double 5"). The
