@@ -59,6 +59,32 @@ type Model struct {
 	exact    map[string][]string // normalised sample -> task names, in task order
 	patterns []pattern           // samples with {field} tags
 	types    TypeResolver
+
+	// clf generalises beyond the samples; nil when fewer than two tasks
+	// have samples. Below threshold, its best task is not trusted.
+	clf       *Classifier
+	threshold float64
+	fields    map[string][]taskField // by task
+}
+
+type taskField struct{ name, fieldType string }
+
+// DefaultThreshold is the probability below which the classifier's best
+// task is not trusted and the fallback runs. It was chosen on CLINC150's
+// validation split as the highest in-scope accuracy with at least half of
+// the out-of-scope utterances caught (see BENCHMARKS.md).
+const DefaultThreshold = 0.3
+
+// ModelOptions tune [TrainModel].
+type ModelOptions struct {
+	// Classifier, when set, trains a classifier that routes utterances no
+	// sample matches. It is off by default until out-of-scope detection is
+	// good enough for small bots: trained on a handful of samples per task,
+	// the classifier is confident about utterances that fit no task at all.
+	Classifier bool
+	// Threshold replaces DefaultThreshold when positive.
+	Threshold float64
+	Train     TrainOptions
 }
 
 type pattern struct {
@@ -75,14 +101,36 @@ type part struct {
 
 var tagRE = regexp.MustCompile(`\{([^{}]+)\}`)
 
-// Train builds a Model from the samples of a's tasks. Tags naming no field of
-// their task are matched as literal words.
+// Train builds a Model from the samples of a's tasks with the default
+// options. Tags naming no field of their task are matched as literal words.
 func Train(a *assistant.Assistant, types TypeResolver) (*Model, error) {
-	m := &Model{exact: map[string][]string{}, types: types}
+	return TrainModel(a, types, ModelOptions{})
+}
+
+// TrainModel builds a Model from the samples of a's tasks: an exact matcher
+// of the samples (after normalisation, with typed {field} slots) and a
+// classifier trained on them, their tags filled with example values of the
+// fields' types.
+func TrainModel(a *assistant.Assistant, types TypeResolver, opts ModelOptions) (*Model, error) {
+	m := &Model{exact: map[string][]string{}, types: types, threshold: opts.Threshold, fields: map[string][]taskField{}}
+	if m.threshold <= 0 {
+		m.threshold = DefaultThreshold
+	}
+	var examples []Example
+	labels := 0
 	for _, t := range a.Tasks {
 		ftypes := map[string]string{}
 		for _, f := range t.Fields {
 			ftypes[f.UniqueName] = f.FieldType
+			m.fields[t.UniqueName] = append(m.fields[t.UniqueName], taskField{f.UniqueName, f.FieldType})
+		}
+		if len(t.Samples) > 0 {
+			labels++
+		}
+		for _, s := range t.Samples {
+			for _, text := range expandTags(s.TaggedText, ftypes, a) {
+				examples = append(examples, Example{Text: text, Label: t.UniqueName})
+			}
 		}
 		for _, s := range t.Samples {
 			p := compile(t.UniqueName, s.TaggedText, ftypes)
@@ -102,7 +150,90 @@ func Train(a *assistant.Assistant, types TypeResolver) (*Model, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
+	if opts.Classifier && labels >= 2 {
+		clf, err := Fit(examples, opts.Train)
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		m.clf = clf
+	}
 	return m, nil
+}
+
+// exampleValues are values of the built-in types, put in place of tags in
+// training sentences.
+var exampleValues = map[string][]string{
+	"twilio.number":             {"two", "5", "10"},
+	"twilio.number_sequence":    {"1234", "5 6 7 8"},
+	"twilio.alphanumeric":       {"ab123", "x9z"},
+	"twilio.phone_number":       {"415 555 0100", "+14155550199"},
+	"twilio.email":              {"ana@example.com"},
+	"twilio.date":               {"tomorrow", "monday", "january 5th"},
+	"twilio.time":               {"7pm", "noon", "8:30"},
+	"twilio.day_of_week":        {"monday", "friday"},
+	"twilio.month":              {"january", "july"},
+	"twilio.yes_no":             {"yes", "no"},
+	"twilio.first_name":         {"john", "maria"},
+	"twilio.last_name":          {"smith", "garcia"},
+	"twilio.city":               {"london", "new york"},
+	"twilio.us_state":           {"california", "texas"},
+	"twilio.country":            {"france", "canada"},
+	"twilio.country_iso_alpha2": {"france", "canada"},
+	"twilio.country_iso_alpha3": {"france", "canada"},
+	"twilio.currency":           {"dollars", "euros"},
+	"twilio.language":           {"spanish", "english"},
+}
+
+// expandTags returns the training sentences of a tagged sample: with no
+// tags, the sample itself; otherwise up to three sentences, each tag filled
+// with a value of its field's type (a custom type's values, or examples of a
+// built-in type). Tags naming no field stay as words.
+func expandTags(tagged string, ftypes map[string]string, a *assistant.Assistant) []string {
+	locs := tagRE.FindAllStringSubmatchIndex(tagged, -1)
+	if len(locs) == 0 {
+		return []string{tagged}
+	}
+	var out []string
+	for variant := 0; variant < 3; variant++ {
+		var b strings.Builder
+		last, filled := 0, false
+		for _, loc := range locs {
+			b.WriteString(tagged[last:loc[0]])
+			name := tagged[loc[2]:loc[3]]
+			vals := valuesOf(ftypes[name], a)
+			if len(vals) == 0 {
+				b.WriteString(name)
+			} else {
+				b.WriteString(vals[variant%len(vals)])
+				filled = filled || variant < len(vals)
+			}
+			last = loc[1]
+		}
+		b.WriteString(tagged[last:])
+		if variant > 0 && !filled {
+			break
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// valuesOf returns example values of a field type.
+func valuesOf(fieldType string, a *assistant.Assistant) []string {
+	if fieldType == "" {
+		return nil
+	}
+	if ft := a.FieldType(fieldType); ft != nil {
+		var vs []string
+		for _, v := range ft.Values {
+			if len(vs) == 3 {
+				break
+			}
+			vs = append(vs, v.Value)
+		}
+		return vs
+	}
+	return exampleValues[strings.ToLower(fieldType)]
 }
 
 func compile(task, tagged string, ftypes map[string]string) pattern {
@@ -176,7 +307,7 @@ func (m *Model) Classify(q Query) Result {
 		}
 	}
 	if len(matched) == 0 {
-		return Result{}
+		return m.classify(q, in)
 	}
 	r := Result{Task: matched[0], Confidence: 1, Fields: found}
 	if len(matched) > 1 {
@@ -186,6 +317,52 @@ func (m *Model) Classify(q Query) Result {
 		r.NextBest = matched[1]
 	}
 	return r
+}
+
+// classify asks the classifier for an utterance no sample matches exactly.
+// The confidence is Autopilot's: (p1-p2)/p1 of the two most probable tasks.
+func (m *Model) classify(q Query, in fields.Input) Result {
+	if m.clf == nil {
+		return Result{}
+	}
+	ranked := m.clf.Rank(q.Text, q.Tasks)
+	if len(ranked) == 0 || ranked[0].Prob < m.threshold {
+		return Result{}
+	}
+	r := Result{Task: ranked[0].Label, Confidence: 1}
+	if len(ranked) > 1 {
+		p1, p2 := ranked[0].Prob, ranked[1].Prob
+		r.Confidence = (p1 - p2) / p1
+		r.NextBest = ranked[1].Label
+	}
+	r.Fields = m.extractFields(r.Task, q, in)
+	return r
+}
+
+// extractFields fills the fields of task from an utterance: through a
+// tagged sample of the task whose words match, else by finding a value of
+// each field's type anywhere in it.
+func (m *Model) extractFields(task string, q Query, in fields.Input) []Field {
+	toks := tokens(q.Text)
+	for _, p := range m.patterns {
+		if p.task != task {
+			continue
+		}
+		if fs, ok := m.match(p.parts, toks, in); ok {
+			return fs
+		}
+	}
+	var out []Field
+	for _, f := range m.fields[task] {
+		ext, ok := m.types(f.fieldType)
+		if !ok {
+			continue
+		}
+		if v, ok := fields.Answer(ext, in); ok {
+			out = append(out, Field{Name: f.name, Value: v, Type: f.fieldType})
+		}
+	}
+	return out
 }
 
 // match reports whether parts match all of toks, and the fields the slots

@@ -14,7 +14,9 @@ func sample(text string) assistant.Sample {
 	return assistant.Sample{Language: "en-US", TaggedText: text}
 }
 
-func testModel(t *testing.T) *Model {
+func testModel(t *testing.T) *Model { return testModelWith(t, ModelOptions{}) }
+
+func testModelWith(t *testing.T, opts ModelOptions) *Model {
 	t.Helper()
 	a := &assistant.Assistant{
 		FieldTypes: []assistant.FieldType{{UniqueName: "Custom.SIZE", Values: []assistant.FieldValue{
@@ -37,11 +39,59 @@ func testModel(t *testing.T) *Model {
 		}
 		return fields.Builtin(name)
 	}
-	m, err := Train(a, types)
+	m, err := TrainModel(a, types, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestClassifyWithClassifier routes utterances that no sample matches with
+// the trained classifier, and fills fields by type.
+func TestClassifyWithClassifier(t *testing.T) {
+	m := testModelWith(t, ModelOptions{Classifier: true})
+	now := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		text, task string
+		fields     []Field
+	}{
+		{"order a purple pizza", "order", nil},
+		{"can I get a large pizza please", "order", []Field{{Name: "size", Value: "large", Type: "Custom.SIZE"}}},
+		{"hi there!", "greeting", nil},
+	} {
+		r := m.Classify(Query{Text: tt.text, Now: now})
+		if r.Task != tt.task || r.Confidence <= 0 || r.Confidence > 1 {
+			t.Errorf("Classify(%q) = %+v, want task %s", tt.text, r, tt.task)
+		}
+		if diff := cmp.Diff(tt.fields, r.Fields); diff != "" {
+			t.Errorf("Classify(%q) fields (-want +got):\n%s", tt.text, diff)
+		}
+	}
+	// The restriction holds for the classifier too.
+	if r := m.Classify(Query{Text: "can I get a large pizza please", Tasks: []string{"greeting", "book"}, Now: now}); r.Task == "order" {
+		t.Errorf("restricted Classify = %+v", r)
+	}
+	// A threshold above any probability sends everything unmatched to the
+	// fallback, while exact samples still match.
+	strict := testModelWith(t, ModelOptions{Classifier: true, Threshold: 1.01})
+	if r := strict.Classify(Query{Text: "order a purple pizza", Now: now}); r.Task != "" {
+		t.Errorf("threshold: %+v", r)
+	}
+	if r := strict.Classify(Query{Text: "hello", Tasks: []string{"greeting"}, Now: now}); r.Task != "greeting" {
+		t.Errorf("exact sample under a strict threshold: %+v", r)
+	}
+}
+
+func TestExpandTags(t *testing.T) {
+	a := &assistant.Assistant{FieldTypes: []assistant.FieldType{{UniqueName: "Custom.SIZE", Values: []assistant.FieldValue{{Value: "small"}, {Value: "large"}}}}}
+	got := expandTags("a {size} pizza at {time} {Unknown}", map[string]string{"size": "Custom.SIZE", "time": "Twilio.TIME"}, a)
+	want := []string{"a small pizza at 7pm Unknown", "a large pizza at noon Unknown", "a small pizza at 8:30 Unknown"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("expandTags (-want +got):\n%s", diff)
+	}
+	if got := expandTags("no tags", nil, a); !cmp.Equal(got, []string{"no tags"}) {
+		t.Errorf("expandTags without tags = %v", got)
+	}
 }
 
 func TestClassify(t *testing.T) {
