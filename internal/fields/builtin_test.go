@@ -191,6 +191,8 @@ func TestLanguage(t *testing.T) {
 		{"ambiguous-lower", "polish my shoes", nil},
 		{"ambiguous-capital", "I speak Polish", []string{"Polish"}},
 		{"ambiguous-alone", "polish", []string{"Polish"}},
+		{"country-not-language", "I live in Indonesia", nil},
+		{"bahasa-indonesia", "Bahasa Indonesia", []string{"Indonesian"}},
 		{"none", "whatever you like", nil},
 	})
 }

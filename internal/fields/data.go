@@ -42,6 +42,12 @@ func (l *lexicon) add(phrase, canonical string, override bool) {
 	l.maxWords = max(l.maxWords, len(ws))
 }
 
+// has reports whether phrase is in l.
+func (l *lexicon) has(phrase string) bool {
+	_, ok := l.entries[strings.Join(tokenWords(phrase), " ")]
+	return ok
+}
+
 // longest returns the canonical form of the longest phrase of l starting at
 // word token i: the words may be joined by ".", "-" or "'" as well as by
 // spaces ("St. Louis", "Winston-Salem").

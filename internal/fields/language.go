@@ -95,7 +95,7 @@ var languageAliases = map[string][]string{
 var ambiguousLanguages = map[string]bool{
 	"polish": true, "ewe": true, "ido": true, "sango": true, "ganda": true, "pali": true,
 	"venda": true, "kongo": true, "komi": true, "creole": true, "haitian": true, "bahasa": true,
-	"hangul": true, "indonesia": true, "mandarin": true, "akan": true,
+	"hangul": true, "mandarin": true, "akan": true,
 }
 
 var languageLexicon = sync.OnceValue(func() *lexicon {
@@ -133,7 +133,8 @@ var languageLexicon = sync.OnceValue(func() *lexicon {
 	// an English one.
 	for _, code := range codes {
 		if name := canonical[code]; name != "" {
-			if s := self.Name(language.Make(code)); s != "" {
+			// "Indonesia" names a country before a language.
+			if s := self.Name(language.Make(code)); s != "" && !countryTable().names.has(s) {
 				l.add(s, name, false)
 			}
 		}

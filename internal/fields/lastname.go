@@ -142,11 +142,11 @@ func firstNameWord(ts tokens, i int) (string, bool) {
 func surnameAt(ts tokens, i int, anyWord bool) (string, int, bool) {
 	var parts []string
 	k := i
-	for len(parts) < 3 && surnameParticles[ts.word(k)] && ts.word(k+1) != "" && ts[k+1].space && k+1 < len(ts) {
+	for len(parts) < 3 && surnameParticles[ts.word(k)] && ts.word(k+1) != "" && ts[k+1].space {
 		parts = append(parts, ts[k].raw)
 		k++
 	}
-	if (k == i && !ts.boundaryBefore(k)) || !plausibleSurname(ts, k) {
+	if k >= len(ts) || (k == i && !ts.boundaryBefore(k)) || !plausibleSurname(ts, k) {
 		return "", 0, false
 	}
 	listed := listedSurname(ts.word(k))
