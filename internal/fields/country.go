@@ -25,7 +25,8 @@ import (
 // Matching ignores case and accents. Codes are read only in capitals: "US",
 // "USA", "UK" and "UAE" anywhere, other ISO codes ("CA", "DEU") only as the
 // whole text, and never when the code is also an English word ("NO",
-// "CAN"). Names that are common words ("Chad", "Jordan", "Turkey", "China",
+// "CAN"). "New Mexico", "New Jersey" and "New South Wales" are not
+// countries. Names that are common words ("Chad", "Jordan", "Turkey", "China",
 // "Guinea", "Jersey") count only when capitalised or the whole text.
 var Country Extractor = countryExtractor(func(c *country) string { return c.name })
 
@@ -225,6 +226,10 @@ func (t *countries) at(ts tokens, i int) (*country, int, bool) {
 	}
 	w := ts.word(i)
 	if j == i+1 && !ts[i].upper && !ts.only(i, j) && ambiguousCountries[w] {
+		return nil, 0, false
+	}
+	// "New Mexico", "New Jersey", "New South Wales" are not countries.
+	if i > 0 && (ts.word(i-1) == "new" || ts.word(i-1) == "south" && w == "wales") {
 		return nil, 0, false
 	}
 	return t.byCode[code], j, true

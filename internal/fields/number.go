@@ -9,6 +9,11 @@ import (
 // ("12", "-3", "2.5", "1,000", "3rd", "5k", "1.5 million") or in English
 // words ("twenty two", "one hundred and five", "a dozen", "two point five",
 // "minus three"). The value is a plain decimal string: "1000", "-3", "2.5".
+//
+// Only numbers are numbers: "just me", "me and my wife" or "a couple of us"
+// answer "how many people?" without one, and reading them as 1, 2 or 2 is
+// the bot's business (a custom field type or a follow-up question), not
+// NUMBER's.
 var Number Extractor = ExtractorFunc(func(in Input) []Match {
 	return scan(in.Text, parseNumber)
 })
