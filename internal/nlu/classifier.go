@@ -64,6 +64,7 @@ type Classifier struct {
 	vecs      *wordVectors
 	vecRow    int32
 	vecWeight float32
+	maxIDF    float32 // the weight of a word no example has
 }
 
 // Fit trains a Classifier on examples. Training is deterministic: the same
@@ -111,6 +112,7 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	for r, d := range df {
 		c.idf[r] = float32(math.Log((1+n)/(1+float64(d))) + 1)
 	}
+	c.maxIDF = float32(math.Log(1+n) + 1)
 	rows := len(df)
 	if opts.VectorWeight > 0 {
 		vecs, err := englishVectors()
@@ -139,6 +141,11 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 		order[i] = i
 	}
 	scores := make([]float64, K)
+	type grad struct {
+		k    int32
+		step float32
+	}
+	var active []grad
 	total := opts.Epochs * len(examples)
 	step := 0
 	for epoch := 0; epoch < opts.Epochs; epoch++ {
@@ -151,20 +158,27 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 			scores[y[i]] -= 1 // gradient of the loss wrt the scores
 			step++
 			t := float32(step)
+			// Most probabilities are near zero once training has begun:
+			// only the labels with a gradient worth the name are updated.
+			active = active[:0]
+			for k, g := range scores {
+				if g > gradEpsilon || g < -gradEpsilon {
+					active = append(active, grad{int32(k), -float32(lr * g)})
+				}
+			}
 			for j, row := range x.idx {
 				xv := x.val[j]
 				wr := c.w[int(row)*K : int(row)*K+K]
 				ur := u[int(row)*K : int(row)*K+K]
-				for k, g := range scores {
-					d := -float32(lr*g) * xv
-					wr[k] += d
-					ur[k] += t * d
+				for _, a := range active {
+					d := a.step * xv
+					wr[a.k] += d
+					ur[a.k] += t * d
 				}
 			}
-			for k, g := range scores {
-				d := -float32(lr * g)
-				c.b[k] += d
-				ub[k] += t * d
+			for _, a := range active {
+				c.b[a.k] += a.step
+				ub[a.k] += t * a.step
 			}
 			if opts.Progress != nil && step%256 == 0 {
 				opts.Progress(step, total)
@@ -183,6 +197,10 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	}
 	return c, nil
 }
+
+// gradEpsilon is the smallest gradient of a label's score that training
+// applies; smaller ones change no weight measurably.
+const gradEpsilon = 1e-4
 
 // scores writes the linear score of each label for x into out.
 func (c *Classifier) scores(x *sparse, out []float64) {

@@ -128,13 +128,21 @@ func (c *Classifier) vectorize(text string, fs []feature, v *sparse) {
 		return
 	}
 	var wb [64]string
-	words := wb[:0]
+	var wtb [64]float32
+	words, weights := wb[:0], wtb[:0]
 	for _, t := range tokens(text) {
 		words = append(words, t.norm)
+		// Rare words say more than common ones: weight each word's vector
+		// by its inverse document frequency in the training examples.
+		wt := c.maxIDF
+		if row, ok := c.index[hashBytes(fnvOffset^seedWord, t.norm)]; ok {
+			wt = c.idf[row]
+		}
+		weights = append(weights, wt)
 	}
 	var mb [256]float32
 	mean := mb[:c.vecs.dims]
-	if c.vecs.mean(words, mean) == 0 {
+	if c.vecs.weightedMean(words, weights, mean) == 0 {
 		return
 	}
 	for d, x := range mean {

@@ -77,17 +77,27 @@ func decodeVectors(b []byte) (*wordVectors, error) {
 // mean writes into out (len dims) the unit-length mean of the vectors of the
 // words it knows, and reports how many it knew.
 func (v *wordVectors) mean(words []string, out []float32) int {
+	return v.weightedMean(words, nil, out)
+}
+
+// weightedMean is mean with word i weighted by weights[i] (1 when weights is
+// nil).
+func (v *wordVectors) weightedMean(words []string, weights []float32, out []float32) int {
 	clear(out)
 	known := 0
-	for _, w := range words {
+	for wi, w := range words {
 		i, ok := v.index[w]
 		if !ok {
 			continue
 		}
 		known++
+		wt := float32(1)
+		if weights != nil {
+			wt = weights[wi]
+		}
 		row := v.data[int(i)*v.dims : int(i+1)*v.dims]
 		for d, x := range row {
-			out[d] += float32(x) * v.scales[d]
+			out[d] += wt * float32(x) * v.scales[d]
 		}
 	}
 	var norm float64
