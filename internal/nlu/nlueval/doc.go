@@ -1,0 +1,42 @@
+// Package nlueval measures an intent classifier on a labelled dataset, the way
+// `parley eval` reports it: [ReadJSONL] reads the common JSONL format of
+// ../shared/data/nlu, and [Evaluate] trains on one part of it, evaluates on
+// another and returns a [Report]. It is pure: it reads only the io.Reader it
+// is given, and the clock only to time training and classification.
+//
+// # Protocol
+//
+// Evaluate trains on the items of split "train" (or, with [Options].Fold, on
+// every fold but that one), chooses the out-of-scope threshold on split "val",
+// and scores on split "test". The test items never influence a choice: the
+// threshold and the training set are fixed before the first test item is
+// classified.
+//
+// Out-of-scope training items (intent [OOS]) are given to the classifier as
+// one more label "oos" by default; [Options].ExcludeOOS leaves them out. The
+// default was measured on CLINC150's validation split only (see [Options]).
+//
+// The prediction for an utterance is the classifier's best label, or OOS when
+// that label is "oos" or its probability is below the threshold. The
+// threshold comes from, in order:
+//
+//   - [Options].Threshold, when set;
+//   - the val split, when it has both in-scope and out-of-scope items: the
+//     threshold on a grid of 0.00, 0.01, …, 1.00 that maximises in-scope
+//     accuracy plus out-of-scope recall on val (ties: the middle of the first
+//     run of best values), or with [Options].MinOOSRecall the lowest whose
+//     out-of-scope recall on val reaches it;
+//   - [Options].DefaultThreshold, when the dataset has out-of-scope items
+//     anywhere but cannot choose on val;
+//   - 0 (never out of scope) when the dataset has no out-of-scope item at
+//     all, so that in-scope benchmarks measure plain accuracy.
+//
+// [Report].ThresholdSource says which one applied.
+//
+// # Metrics
+//
+// See [Metrics] for in-scope accuracy, out-of-scope recall (null when the test
+// split has no out-of-scope items), macro-F1 and accuracy. Training time is the
+// wall time of the train function; classification latency is the wall time of
+// each Rank call on a test item, reported as nearest-rank percentiles.
+package nlueval
