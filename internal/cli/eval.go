@@ -29,7 +29,7 @@ func runEval(e *env, args []string) error {
 		threshold = &t
 		return nil
 	})
-	minRecall := fs.Float64("min-oos-recall", 0, "choose on split=val the lowest threshold whose oos `recall` reaches this (0..1), instead of maximising in-scope accuracy + oos recall")
+	minRecall := fs.Float64("min-oos-recall", 0.5, "choose on split=val the lowest threshold whose oos `recall` reaches this (0..1); 0 maximises in-scope accuracy + oos recall instead")
 	fold := fs.Int("fold", 0, "test on this `fold` and train on the others, whatever the split (HWU64)")
 	oosTrain := fs.String("oos-train", "label", "what to do with out-of-scope training items: label (train them as \"oos\") or exclude")
 	paths, err := parse(fs, args)

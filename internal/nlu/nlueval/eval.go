@@ -9,8 +9,8 @@ import (
 )
 
 // DefaultThreshold is the out-of-scope threshold used when [Options] set none
-// and the dataset cannot choose one on its val split.
-const DefaultThreshold = 0.3
+// and the dataset cannot choose one on its val split: the engine's own.
+const DefaultThreshold = nlu.DefaultThreshold
 
 // A Ranker ranks labels for an utterance, by decreasing probability, as
 // [nlu.Classifier.Rank] does.
