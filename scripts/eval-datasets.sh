@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Evaluates Parley's NLU on the public intent datasets in ../shared/data/nlu
+# with `parley eval --json` and prints a Markdown table: the rows of
+# BENCHMARKS.md. Usage: scripts/eval-datasets.sh [DATA_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/data/nlu}
+bin=$(mktemp -d)/parley
+go build -o "$bin" ./cmd/parley
+
+row() { # name file [flags...]
+  local name=$1 file=$2
+  shift 2
+  "$bin" eval --json "$@" "$data/$file" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+name = sys.argv[1]
+pct = lambda v: "-" if v is None else "%.1f" % (100 * v)
+print("| %s | %d | %s | %s | %s | %.3f | %.2f %s | %.1f | %.1f | %.1f |" % (
+    name, r.get("test_items", 0), pct(r["in_scope_accuracy"]), pct(r["oos_recall"]),
+    pct(r["accuracy"]), r["macro_f1"], r["threshold"], r["threshold_source"],
+    r["train_seconds"], r["classify_p50_us"], r["classify_p99_us"]))
+' "$name"
+}
+
+echo "| dataset | test items | in-scope accuracy % | OOS recall % | accuracy, OOS as a class % | macro-F1 | threshold (from) | train s | p50 µs | p99 µs |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+row "CLINC150 Full" clinc150/clinc150_full.jsonl
+row "CLINC150 Small" clinc150/clinc150_small.jsonl
+for k in 1 2 3; do
+  row "HWU64 fold $k" hwu64/hwu64_fold1.jsonl --fold $k
+done
+row "BANKING77" banking77/banking77.jsonl
+# Braun et al. count None as a class: no threshold.
+row "Braun Chatbot" braun2017/chatbot.jsonl --threshold 0
+row "Braun AskUbuntu" braun2017/askubuntu.jsonl --threshold 0
+row "Braun WebApplications" braun2017/webapplications.jsonl --threshold 0
+row "SNIPS 2017" snips2017/snips2017_full.jsonl
+row "NLP.js Corpus 50" nlpjs-corpus50/corpus50_en.jsonl
