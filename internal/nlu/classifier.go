@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 )
 
 // An Example is one labelled utterance: a sample of a task, or a line of a
@@ -94,8 +93,10 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	feats := make([][]feature, len(examples))
 	var df []int32
 	var buf []feature
+	ws := make([][]string, len(examples))
 	for i, e := range examples {
-		buf = extract(e.Text, buf)
+		ws[i] = words(e.Text)
+		buf = extract(ws[i], buf)
 		feats[i] = slices.Clone(buf)
 		for _, f := range buf {
 			row, ok := c.index[f.h]
@@ -123,8 +124,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 		rows += vecs.dims
 	}
 	xs := make([]sparse, len(examples))
-	for i, e := range examples {
-		c.vectorize(e.Text, feats[i], &xs[i])
+	for i := range examples {
+		c.vectorize(ws[i], feats[i], &xs[i])
 	}
 
 	K := len(c.labels)
@@ -205,15 +206,24 @@ const gradEpsilon = 1e-4
 // scores writes the linear score of each label for x into out.
 func (c *Classifier) scores(x *sparse, out []float64) {
 	K := len(c.labels)
-	for k := range out {
-		out[k] = float64(c.b[k])
+	var buf [512]float32
+	var acc []float32
+	if K <= len(buf) {
+		acc = buf[:K]
+	} else {
+		acc = make([]float32, K)
 	}
+	copy(acc, c.b)
 	for j, row := range x.idx {
-		xv := float64(x.val[j])
+		xv := x.val[j]
 		wr := c.w[int(row)*K : int(row)*K+K]
+		wr = wr[:len(acc)]
 		for k, w := range wr {
-			out[k] += float64(w) * xv
+			acc[k] += w * xv
 		}
+	}
+	for k, v := range acc {
+		out[k] = float64(v)
 	}
 }
 
@@ -240,11 +250,12 @@ func (c *Classifier) Labels() []string { return c.labels }
 // not empty, only those labels are ranked and their probabilities sum to 1.
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
 	var fbuf [256]feature
-	fs := extract(text, fbuf[:0])
+	ws := words(text)
+	fs := extract(ws, fbuf[:0])
 	var ib [256]int32
 	var vb [256]float32
 	x := sparse{idx: ib[:0], val: vb[:0]}
-	c.vectorize(text, fs, &x)
+	c.vectorize(ws, fs, &x)
 	K := len(c.labels)
 	s := make([]float64, K)
 	c.scores(&x, s)
@@ -268,6 +279,16 @@ func (c *Classifier) Rank(text string, allowed []string) []Scored {
 			out = append(out, Scored{Label: names[i], Prob: p})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	// Sort by decreasing probability, ties in label order (out is built in
+	// label order, and a stable sort keeps it).
+	slices.SortStableFunc(out, func(a, b Scored) int {
+		switch {
+		case a.Prob > b.Prob:
+			return -1
+		case a.Prob < b.Prob:
+			return 1
+		}
+		return 0
+	})
 	return out
 }

@@ -29,16 +29,21 @@ func hashBytes(h uint64, s string) uint64 {
 	return h
 }
 
-// extract appends to buf the features of text: its words, its word bigrams
-// and the character n-grams (2 to 5 bytes) of each word padded with spaces,
-// each with its count, sorted by hash.
-func extract(text string, buf []feature) []feature {
-	buf = buf[:0]
-	var words [64]string
-	ws := words[:0]
-	for _, t := range tokens(text) {
-		ws = append(ws, t.norm)
+// words returns the normalised words of text.
+func words(text string) []string {
+	ts := tokens(text)
+	ws := make([]string, len(ts))
+	for i, t := range ts {
+		ws[i] = t.norm
 	}
+	return ws
+}
+
+// extract appends to buf the features of an utterance's words: the words,
+// the word bigrams and the character n-grams (2 to 5 bytes) of each word
+// padded with spaces, each with its count, sorted by hash.
+func extract(ws []string, buf []feature) []feature {
+	buf = buf[:0]
 	prev := ""
 	for i, w := range ws {
 		buf = append(buf, feature{h: hashBytes(fnvOffset^seedWord, w), tf: 1})
@@ -105,7 +110,7 @@ type sparse struct {
 // rows, with sublinear term frequency, normalised to unit length (unknown
 // features are dropped), followed by the text's mean word vector when the
 // classifier uses word vectors.
-func (c *Classifier) vectorize(text string, fs []feature, v *sparse) {
+func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	v.idx, v.val = v.idx[:0], v.val[:0]
 	var norm float64
 	for _, f := range fs {
@@ -127,22 +132,20 @@ func (c *Classifier) vectorize(text string, fs []feature, v *sparse) {
 	if c.vecs == nil {
 		return
 	}
-	var wb [64]string
 	var wtb [64]float32
-	words, weights := wb[:0], wtb[:0]
-	for _, t := range tokens(text) {
-		words = append(words, t.norm)
+	weights := wtb[:0]
+	for _, w := range ws {
 		// Rare words say more than common ones: weight each word's vector
 		// by its inverse document frequency in the training examples.
 		wt := c.maxIDF
-		if row, ok := c.index[hashBytes(fnvOffset^seedWord, t.norm)]; ok {
+		if row, ok := c.index[hashBytes(fnvOffset^seedWord, w)]; ok {
 			wt = c.idf[row]
 		}
 		weights = append(weights, wt)
 	}
 	var mb [256]float32
 	mean := mb[:c.vecs.dims]
-	if c.vecs.weightedMean(words, weights, mean) == 0 {
+	if c.vecs.weightedMean(ws, weights, mean) == 0 {
 		return
 	}
 	for d, x := range mean {
