@@ -102,7 +102,7 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	if opts.Train == nil {
 		opts.Train = func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error) {
-			return nlu.Train(a, types)
+			return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true})
 		}
 	}
 	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}

@@ -26,7 +26,8 @@ func testModelWith(t *testing.T, opts ModelOptions) *Model {
 			{UniqueName: "greeting", Samples: []assistant.Sample{sample("hello"), sample("Hi there!"), sample("what's up")}},
 			{UniqueName: "order", Fields: []assistant.Field{
 				{UniqueName: "size", FieldType: "Custom.SIZE"}, {UniqueName: "count", FieldType: "Twilio.NUMBER"},
-			}, Samples: []assistant.Sample{sample("I want {count} {size} pizzas"), sample("order a {size} pizza")}},
+			}, Samples: []assistant.Sample{sample("I want {count} {size} pizzas"), sample("order a {size} pizza"),
+				sample("can I order a pizza"), sample("I'd like a pizza"), sample("get me a pizza")}},
 			{UniqueName: "book", Fields: []assistant.Field{
 				{UniqueName: "date", FieldType: "Twilio.DATE"}, {UniqueName: "time", FieldType: "Twilio.TIME"},
 			}, Samples: []assistant.Sample{sample("{date} at {time}"), sample("{Last Name}")}},
