@@ -123,8 +123,8 @@ func TestWordVectorsDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.dims != 100 || len(v.index) < 10000 {
-		t.Fatalf("%d words x %d dims", len(v.index), v.dims)
+	if v.dims != 100 || v.words() < 10000 {
+		t.Fatalf("%d words x %d dims", v.words(), v.dims)
 	}
 	cos := func(a, b string) float64 {
 		x, y := make([]float32, v.dims), make([]float32, v.dims)

@@ -1,10 +1,12 @@
 package nlu
 
 import (
+	"cmp"
 	_ "embed"
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -14,13 +16,31 @@ import (
 //go:embed data/vectors.bin
 var vectorsBin []byte
 
-// wordVectors maps words to int8 vectors with per-dimension scales.
+// wordVectors maps words to int8 vectors with per-dimension scales. It holds
+// no pointers but its three slices, so that the garbage collector has
+// nothing to scan in it.
 type wordVectors struct {
 	dims   int
 	scales []float32
-	index  map[string]int32
-	data   []int8 // len(index) * dims
+	hashes []uint64 // hash of each word, sorted
+	rows   []int32  // row of the word with hashes[i]
+	data   []int8   // rows * dims
 }
+
+func wordHash(w string) uint64 { return hashBytes(fnvOffset, w) }
+
+// row returns the row of word w.
+func (v *wordVectors) row(w string) (int32, bool) {
+	h := wordHash(w)
+	i, ok := slices.BinarySearch(v.hashes, h)
+	if !ok {
+		return 0, false
+	}
+	return v.rows[i], true
+}
+
+// words returns how many words the table holds.
+func (v *wordVectors) words() int { return len(v.rows) }
 
 var (
 	vectorsOnce sync.Once
@@ -52,7 +72,12 @@ func decodeVectors(b []byte) (*wordVectors, error) {
 	if n < 0 || n > (len(b)-4*dims)/(1+dims) {
 		return nil, bad
 	}
-	v := &wordVectors{dims: dims, scales: make([]float32, dims), index: make(map[string]int32, n), data: make([]int8, 0, n*dims)}
+	v := &wordVectors{dims: dims, scales: make([]float32, dims), data: make([]int8, 0, n*dims)}
+	type entry struct {
+		h   uint64
+		row int32
+	}
+	entries := make([]entry, 0, n)
 	for d := range dims {
 		v.scales[d] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*d:]))
 	}
@@ -65,11 +90,19 @@ func decodeVectors(b []byte) (*wordVectors, error) {
 		if len(b) < 1+l+dims {
 			return nil, bad
 		}
-		v.index[string(b[1:1+l])] = int32(i)
+		entries = append(entries, entry{wordHash(string(b[1 : 1+l])), int32(i)})
 		for _, x := range b[1+l : 1+l+dims] {
 			v.data = append(v.data, int8(x))
 		}
 		b = b[1+l+dims:]
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	for i, e := range entries {
+		if i > 0 && e.h == entries[i-1].h {
+			continue // a hash collision: the more frequent word wins
+		}
+		v.hashes = append(v.hashes, e.h)
+		v.rows = append(v.rows, e.row)
 	}
 	return v, nil
 }
@@ -86,7 +119,7 @@ func (v *wordVectors) weightedMean(words []string, weights []float32, out []floa
 	clear(out)
 	known := 0
 	for wi, w := range words {
-		i, ok := v.index[w]
+		i, ok := v.row(w)
 		if !ok {
 			continue
 		}
