@@ -386,6 +386,9 @@ func (m *Model) extractFields(task string, q Query, in fields.Input) []Field {
 	}
 	var out []Field
 	for _, f := range m.fields[task] {
+		if m.types == nil {
+			break
+		}
 		ext, ok := m.types(f.fieldType)
 		if !ok {
 			continue
@@ -410,6 +413,9 @@ func (m *Model) match(parts []part, toks []token, in fields.Input) ([]Field, boo
 			return nil, false
 		}
 		return m.match(parts[1:], toks[1:], in)
+	}
+	if m.types == nil {
+		return nil, false
 	}
 	ext, ok := m.types(p.fieldType)
 	if !ok {
