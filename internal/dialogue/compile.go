@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/fields"
+	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -19,7 +20,7 @@ type compiled struct {
 	tasks    map[string]*compiledTask // by unique name, and by lower-cased name
 	defaults actions.Defaults
 	style    actions.StyleSheet
-	types    map[string]fields.Extractor // custom field types by unique name
+	types    nlu.TypeResolver
 	nlu      Classifier
 
 	// problems found while compiling; each fails the turn that meets it.
@@ -62,14 +63,7 @@ func (e *Engine) compile(a *assistant.Assistant) (*compiled, error) {
 		revision: a.Revision,
 		a:        a,
 		tasks:    make(map[string]*compiledTask, 2*len(a.Tasks)),
-		types:    map[string]fields.Extractor{},
-	}
-	for _, ft := range a.FieldTypes {
-		vals := make([]fields.Value, len(ft.Values))
-		for i, v := range ft.Values {
-			vals[i] = fields.Value{Value: v.Value, SynonymOf: v.SynonymOf}
-		}
-		c.types[ft.UniqueName] = fields.Custom(vals)
+		types:    nlu.Types(a),
 	}
 	for i := range a.Tasks {
 		t := &a.Tasks[i]
@@ -92,7 +86,7 @@ func (e *Engine) compile(a *assistant.Assistant) (*compiled, error) {
 	} else {
 		c.style = *s
 	}
-	model, err := e.opts.Train(a, c.fieldType)
+	model, err := e.opts.Train(a, c.types)
 	if err != nil {
 		return nil, fmt.Errorf("assistant %s: train: %w", a.UniqueName, err)
 	}
@@ -117,9 +111,4 @@ func (c *compiled) task(name string) *compiledTask {
 
 // fieldType resolves a field type name: a custom type of the assistant, or a
 // built-in Twilio.* type.
-func (c *compiled) fieldType(name string) (fields.Extractor, bool) {
-	if x, ok := c.types[name]; ok {
-		return x, true
-	}
-	return fields.Builtin(name)
-}
+func (c *compiled) fieldType(name string) (fields.Extractor, bool) { return c.types(name) }

@@ -478,3 +478,22 @@ func nextIsLetter(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLetter(r)
 }
+
+// Types resolves the field types of an assistant: its custom types (values
+// and synonyms), else the built-in Twilio.* types.
+func Types(a *assistant.Assistant) TypeResolver {
+	custom := make(map[string]fields.Extractor, len(a.FieldTypes))
+	for _, ft := range a.FieldTypes {
+		vals := make([]fields.Value, len(ft.Values))
+		for i, v := range ft.Values {
+			vals[i] = fields.Value{Value: v.Value, SynonymOf: v.SynonymOf}
+		}
+		custom[ft.UniqueName] = fields.Custom(vals)
+	}
+	return func(name string) (fields.Extractor, bool) {
+		if x, ok := custom[name]; ok {
+			return x, true
+		}
+		return fields.Builtin(name)
+	}
+}
