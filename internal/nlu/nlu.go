@@ -48,9 +48,9 @@ type Result struct {
 
 // A Field is one field value found in the utterance.
 type Field struct {
-	Name  string // the field's unique name
-	Value string // normalised by the field's type
-	Type  string // the field type's unique name
+	Name  string `json:"name"`  // the field's unique name
+	Value string `json:"value"` // normalised by the field's type
+	Type  string `json:"type"`  // the field type's unique name
 }
 
 // TypeResolver returns the extractor of a field type (a built-in Twilio.*

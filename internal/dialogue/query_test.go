@@ -1,0 +1,69 @@
+package dialogue_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/nlu"
+)
+
+// TestQuery classifies without running a turn: the Queries resource's
+// engine side.
+func TestQuery(t *testing.T) {
+	db, _ := openDB(t, "https://unused.example")
+	a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "pizza",
+		"defaults": {"defaults": {"fallback": "task://fallback"}},
+		"fieldTypes": [{"uniqueName": "Custom.SIZE", "values": [{"language": "en-US", "value": "small"}, {"language": "en-US", "value": "large"}]}],
+		"tasks": [
+		{"uniqueName": "order", "actions": {"actions": [{"say": "ok"}]},
+		 "fields": [{"uniqueName": "size", "fieldType": "Custom.SIZE"}],
+		 "samples": [{"language": "en-US", "taggedText": "I want a {size} pizza"}, {"language": "en-US", "taggedText": "order a pizza"},
+		             {"language": "en-US", "taggedText": "can I get a pizza"}, {"language": "en-US", "taggedText": "pizza please"}]},
+		{"uniqueName": "hours", "actions": {"actions": [{"say": "9 to 5"}]},
+		 "samples": [{"language": "en-US", "taggedText": "when are you open"}, {"language": "en-US", "taggedText": "what are your hours"},
+		             {"language": "en-US", "taggedText": "are you open today"}]},
+		{"uniqueName": "fallback", "actions": {"actions": [{"say": "sorry"}]}, "samples": []}]}`), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	if _, err := db.ImportAssistant(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	eng := newEngine(t, db)
+	ctx := context.Background()
+
+	got, err := eng.Query(ctx, testAccount, "pizza", "I want a large pizza", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &dialogue.QueryResult{Task: "order", Fields: []nlu.Field{{Name: "size", Value: "large", Type: "Custom.SIZE"}}, Confidence: 1}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("exact sample (-want +got):\n%s", diff)
+	}
+
+	got, err = eng.Query(ctx, testAccount, "pizza", "what is the capital of peru", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Task != "fallback" || got.Confidence != 0 || len(got.Fields) != 0 {
+		t.Errorf("off-topic: %+v, want the fallback task", got)
+	}
+
+	got, err = eng.Query(ctx, testAccount, "pizza", "I'd like to order a large pizza", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Task != "order" || got.Confidence <= 0 || got.NextBestTask != "hours" {
+		t.Errorf("paraphrase: %+v", got)
+	}
+
+	if _, err := eng.Query(ctx, testAccount, "nope", "hi", nil); !errors.Is(err, dialogue.ErrAssistantNotFound) {
+		t.Errorf("unknown assistant: %v", err)
+	}
+}
