@@ -61,3 +61,42 @@ type Dialogue struct {
 	DateCreated time.Time
 	DateUpdated time.Time
 }
+
+// Model build statuses: a build is enqueued, then building, and ends
+// completed, failed or canceled.
+const (
+	BuildEnqueued  = "enqueued"
+	BuildBuilding  = "building"
+	BuildCompleted = "completed"
+	BuildFailed    = "failed"
+	BuildCanceled  = "canceled"
+)
+
+// A ModelBuild is one training of an assistant's NLU model, and the job that
+// does it. Model is the trained model, opaque to the store; the engine of
+// every node loads the newest completed one.
+type ModelBuild struct {
+	SID            string // UG…
+	AccountSID     string
+	AssistantSID   string
+	UniqueName     string // the SID when not given
+	Status         string // Build…
+	StatusCallback string // URL POSTed when the build ends; "" for none
+	ErrorCode      int    // 0 for none
+	ErrorMessage   string
+	BuildDuration  int   // seconds; 0 until the build ends
+	Revision       int64 // the assistant revision the build trains on
+	Model          []byte
+	DateCreated    time.Time
+	DateUpdated    time.Time
+}
+
+// BuildState is what an assistant shows of its model builds.
+type BuildState struct {
+	// LatestModelBuildSID is the newest completed build, "" when there is
+	// none.
+	LatestModelBuildSID string
+	// NeedsModelBuild is true when the assistant changed after the build of
+	// its current revision completed, or no such build has.
+	NeedsModelBuild bool
+}

@@ -20,6 +20,8 @@ func TestHotPathUsesIndexes(t *testing.T) {
 		"update-dialogue": `UPDATE dialogues SET status = ?, state = ?, version = version + 1, date_updated = ?
 			WHERE sid = ? AND version = ?`,
 		"assistant-ref": `SELECT sid FROM assistants WHERE ` + resolveAssistant,
+		// Not per turn, but on every load of an assistant by the engine.
+		"latest-completed-model-build": latestCompleted,
 	} {
 		rows, err := db.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, "a", "b", "c", "d", "e")
 		if err != nil {

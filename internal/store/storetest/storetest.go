@@ -32,6 +32,14 @@ type Store interface {
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
+
+	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
+	UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error
+	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) (*store.ModelBuild, error)
+	ModelBuilds(ctx context.Context, accountSID, assistantSID string) ([]store.ModelBuild, error)
+	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
+	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
+	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
@@ -41,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("lookup", func(t *testing.T) { testLookup(t, open(t)) })
 	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
+	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {

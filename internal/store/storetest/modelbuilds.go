@@ -1,0 +1,367 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// namedAssistant imports the fixture under another unique name.
+func namedAssistant(t *testing.T, s Store, acct store.Account, name string) *assistant.Assistant {
+	t.Helper()
+	a := fixture(acct.SID)
+	a.UniqueName = name
+	return importOK(t, s, a)
+}
+
+func createBuildOK(t *testing.T, s Store, b *store.ModelBuild) *store.ModelBuild {
+	t.Helper()
+	if err := s.CreateModelBuild(t.Context(), b); err != nil {
+		t.Fatalf("CreateModelBuild: %v", err)
+	}
+	return b
+}
+
+func updateBuildOK(t *testing.T, s Store, b *store.ModelBuild) {
+	t.Helper()
+	if err := s.UpdateModelBuild(t.Context(), b); err != nil {
+		t.Fatalf("UpdateModelBuild %s: %v", b.Status, err)
+	}
+}
+
+func buildOK(t *testing.T, s Store, accountSID, assistantSID, sidOrName string) *store.ModelBuild {
+	t.Helper()
+	b, err := s.ModelBuild(t.Context(), accountSID, assistantSID, sidOrName)
+	if err != nil {
+		t.Fatalf("ModelBuild %s: %v", sidOrName, err)
+	}
+	return b
+}
+
+func buildStateOK(t *testing.T, s Store, accountSID, assistantSID string) store.BuildState {
+	t.Helper()
+	st, err := s.BuildState(t.Context(), accountSID, assistantSID)
+	if err != nil {
+		t.Fatalf("BuildState: %v", err)
+	}
+	return st
+}
+
+func checkBuildState(t *testing.T, s Store, a *assistant.Assistant, want store.BuildState) {
+	t.Helper()
+	if diff := cmp.Diff(want, buildStateOK(t, s, a.AccountSID, a.SID)); diff != "" {
+		t.Errorf("BuildState (-want +got):\n%s", diff)
+	}
+}
+
+func checkLatest(t *testing.T, s Store, a *assistant.Assistant, want *store.ModelBuild) {
+	t.Helper()
+	got, err := s.LatestCompletedModelBuild(t.Context(), a.SID)
+	if want == nil {
+		wantErr(t, "LatestCompletedModelBuild", err, store.ErrNotFound)
+		return
+	}
+	if err != nil {
+		t.Fatalf("LatestCompletedModelBuild: %v", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LatestCompletedModelBuild (-want +got):\n%s", diff)
+	}
+}
+
+// complete moves b through building to completed with model.
+func complete(t *testing.T, s Store, b *store.ModelBuild, model string) {
+	t.Helper()
+	b.Status = store.BuildBuilding
+	updateBuildOK(t, s, b)
+	b.Status, b.BuildDuration, b.Model = store.BuildCompleted, 2, []byte(model)
+	updateBuildOK(t, s, b)
+}
+
+func testModelBuilds(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "builds")
+	other := newAccount(t, s, "other")
+	a := namedAssistant(t, s, acct, "builds")
+
+	t.Run("create-get", func(t *testing.T) {
+		before := now()
+		b := createBuildOK(t, s, &store.ModelBuild{
+			AccountSID:     acct.SID,
+			AssistantSID:   a.SID,
+			UniqueName:     "v1",
+			StatusCallback: "https://example.com/built",
+		})
+		if !twilio.IsSID(twilio.PrefixModelBuild, b.SID) {
+			t.Errorf("SID = %q, want a UG SID", b.SID)
+		}
+		if b.Status != store.BuildEnqueued {
+			t.Errorf("Status = %q, want %q", b.Status, store.BuildEnqueued)
+		}
+		if b.Revision != a.Revision {
+			t.Errorf("Revision = %d, want the assistant's %d", b.Revision, a.Revision)
+		}
+		checkDate(t, "DateCreated", b.DateCreated, before)
+		if !b.DateUpdated.Equal(b.DateCreated) {
+			t.Errorf("DateUpdated = %v, want DateCreated %v", b.DateUpdated, b.DateCreated)
+		}
+		for _, key := range []string{b.SID, "v1"} {
+			if diff := cmp.Diff(b, buildOK(t, s, acct.SID, a.SID, key)); diff != "" {
+				t.Errorf("ModelBuild(%s) (-want +got):\n%s", key, diff)
+			}
+		}
+	})
+
+	t.Run("defaults", func(t *testing.T) {
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		if b.UniqueName != b.SID {
+			t.Errorf("UniqueName = %q, want the SID %q", b.UniqueName, b.SID)
+		}
+		given := createBuildOK(t, s, &store.ModelBuild{
+			AccountSID:   acct.SID,
+			AssistantSID: a.SID,
+			SID:          twilio.NewSID(twilio.PrefixModelBuild),
+			UniqueName:   "given",
+			Revision:     a.Revision + 7,
+		})
+		if diff := cmp.Diff(given, buildOK(t, s, acct.SID, a.SID, given.SID)); diff != "" {
+			t.Errorf("ModelBuild (-want +got):\n%s", diff)
+		}
+		if given.Revision != a.Revision+7 {
+			t.Errorf("Revision = %d, want the given %d", given.Revision, a.Revision+7)
+		}
+	})
+
+	t.Run("sid-wins-over-name", func(t *testing.T) {
+		first := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "first"})
+		second := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: first.SID})
+		if got := buildOK(t, s, acct.SID, a.SID, first.SID); got.SID != first.SID {
+			t.Errorf("ModelBuild(%s) = %s, want the build with that SID, not %s", first.SID, got.SID, second.SID)
+		}
+	})
+
+	t.Run("duplicate-name", func(t *testing.T) {
+		createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "dup"})
+		dup := &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "dup"}
+		before := *dup
+		wantErr(t, "CreateModelBuild with a taken name", s.CreateModelBuild(ctx, dup), store.ErrExists)
+		if diff := cmp.Diff(&before, dup); diff != "" {
+			t.Errorf("a failed CreateModelBuild changed its argument (-before +after):\n%s", diff)
+		}
+		// The name is unique per assistant only.
+		a2 := namedAssistant(t, s, acct, "builds-dup")
+		createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a2.SID, UniqueName: "dup"})
+	})
+
+	t.Run("not-found", func(t *testing.T) {
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "private"})
+		err := s.CreateModelBuild(ctx, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: twilio.NewSID(twilio.PrefixAssistant)})
+		wantErr(t, "CreateModelBuild of an unknown assistant", err, store.ErrNotFound)
+		err = s.CreateModelBuild(ctx, &store.ModelBuild{AccountSID: other.SID, AssistantSID: a.SID})
+		wantErr(t, "CreateModelBuild of another account's assistant", err, store.ErrNotFound)
+		_, err = s.ModelBuild(ctx, other.SID, a.SID, b.SID)
+		wantErr(t, "ModelBuild of another account", err, store.ErrNotFound)
+		_, err = s.ModelBuild(ctx, acct.SID, a.SID, "no-such-build")
+		wantErr(t, "ModelBuild of an unknown name", err, store.ErrNotFound)
+		stolen := *b
+		stolen.AccountSID, stolen.Status = other.SID, store.BuildCanceled
+		wantErr(t, "UpdateModelBuild from another account", s.UpdateModelBuild(ctx, &stolen), store.ErrNotFound)
+		wantErr(t, "DeleteModelBuild from another account", s.DeleteModelBuild(ctx, other.SID, a.SID, b.SID), store.ErrNotFound)
+		if bs, err := s.ModelBuilds(ctx, other.SID, a.SID); err != nil || len(bs) != 0 {
+			t.Errorf("ModelBuilds of another account = %d builds, %v; want none", len(bs), err)
+		}
+		_, err = s.BuildState(ctx, other.SID, a.SID)
+		wantErr(t, "BuildState of another account", err, store.ErrNotFound)
+		if diff := cmp.Diff(b, buildOK(t, s, acct.SID, a.SID, b.SID)); diff != "" {
+			t.Errorf("another account changed the build (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("invalid", func(t *testing.T) {
+		err := s.CreateModelBuild(ctx, &store.ModelBuild{AccountSID: acct.SID})
+		wantErr(t, "CreateModelBuild without an assistant", err, store.ErrInvalid)
+		err = s.CreateModelBuild(ctx, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, Status: "done"})
+		wantErr(t, "CreateModelBuild with an unknown status", err, store.ErrInvalid)
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		b.Status = ""
+		wantErr(t, "UpdateModelBuild without a status", s.UpdateModelBuild(ctx, b), store.ErrInvalid)
+	})
+
+	t.Run("status-progression", func(t *testing.T) {
+		a := namedAssistant(t, s, acct, "builds-progression")
+		checkBuildState(t, s, a, store.BuildState{NeedsModelBuild: true})
+		checkLatest(t, s, a, nil)
+
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		checkBuildState(t, s, a, store.BuildState{NeedsModelBuild: true})
+
+		b.Status = store.BuildBuilding
+		updateBuildOK(t, s, b)
+		if diff := cmp.Diff(b, buildOK(t, s, acct.SID, a.SID, b.SID)); diff != "" {
+			t.Errorf("building: ModelBuild (-want +got):\n%s", diff)
+		}
+		checkBuildState(t, s, a, store.BuildState{NeedsModelBuild: true})
+		checkLatest(t, s, a, nil)
+
+		b.Status, b.BuildDuration, b.Model = store.BuildCompleted, 3, []byte("model one")
+		updateBuildOK(t, s, b)
+		if diff := cmp.Diff(b, buildOK(t, s, acct.SID, a.SID, b.SID)); diff != "" {
+			t.Errorf("completed: ModelBuild (-want +got):\n%s", diff)
+		}
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: b.SID})
+		checkLatest(t, s, a, b)
+
+		// A re-import keeps the builds and needs a new one.
+		a = importOK(t, s, a)
+		if a.Revision != b.Revision+1 {
+			t.Fatalf("re-import: Revision = %d, want %d", a.Revision, b.Revision+1)
+		}
+		if diff := cmp.Diff(b, buildOK(t, s, acct.SID, a.SID, b.SID)); diff != "" {
+			t.Errorf("re-import: ModelBuild (-want +got):\n%s", diff)
+		}
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: b.SID, NeedsModelBuild: true})
+		checkLatest(t, s, a, b)
+
+		b2 := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		if b2.Revision != a.Revision {
+			t.Errorf("Revision = %d, want the re-imported assistant's %d", b2.Revision, a.Revision)
+		}
+		complete(t, s, b2, "model two")
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: b2.SID})
+		checkLatest(t, s, a, b2)
+	})
+
+	t.Run("old-revision-completing", func(t *testing.T) {
+		a := namedAssistant(t, s, acct, "builds-old-revision")
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		a = importOK(t, s, a) // changed while b was queued
+		complete(t, s, b, "stale")
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: b.SID, NeedsModelBuild: true})
+	})
+
+	t.Run("latest-completed", func(t *testing.T) {
+		a := namedAssistant(t, s, acct, "builds-latest")
+		older := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		newer := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		complete(t, s, newer, "newer")
+		checkLatest(t, s, a, newer)
+		// Completing later does not make a build newer: creation order does.
+		complete(t, s, older, "older")
+		checkLatest(t, s, a, newer)
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: newer.SID})
+
+		failed := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		failed.Status = store.BuildBuilding
+		updateBuildOK(t, s, failed)
+		failed.Status, failed.ErrorCode, failed.ErrorMessage, failed.BuildDuration =
+			store.BuildFailed, 23011, "task greeting has no samples", 1
+		updateBuildOK(t, s, failed)
+		if diff := cmp.Diff(failed, buildOK(t, s, acct.SID, a.SID, failed.SID)); diff != "" {
+			t.Errorf("failed: ModelBuild (-want +got):\n%s", diff)
+		}
+		building := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		building.Status = store.BuildBuilding
+		updateBuildOK(t, s, building)
+		canceled := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		canceled.Status = store.BuildCanceled
+		updateBuildOK(t, s, canceled)
+		enqueued := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+
+		checkLatest(t, s, a, newer)
+		checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: newer.SID})
+
+		t.Run("list-newest-first", func(t *testing.T) {
+			var want []store.ModelBuild
+			for _, b := range []*store.ModelBuild{enqueued, canceled, building, failed, newer, older} {
+				b := *b
+				b.Model = nil
+				want = append(want, b)
+			}
+			got, err := s.ModelBuilds(ctx, acct.SID, a.SID)
+			if err != nil {
+				t.Fatalf("ModelBuilds: %v", err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ModelBuilds (-want +got):\n%s", diff)
+			}
+		})
+
+		t.Run("update-without-model-keeps-it", func(t *testing.T) {
+			listed, err := s.ModelBuilds(ctx, acct.SID, a.SID)
+			if err != nil {
+				t.Fatalf("ModelBuilds: %v", err)
+			}
+			i := slices.IndexFunc(listed, func(b store.ModelBuild) bool { return b.SID == newer.SID })
+			b := listed[i]
+			b.UniqueName = "renamed"
+			updateBuildOK(t, s, &b)
+			newer.UniqueName, newer.DateUpdated = b.UniqueName, b.DateUpdated
+			if diff := cmp.Diff(newer, buildOK(t, s, acct.SID, a.SID, "renamed")); diff != "" {
+				t.Errorf("ModelBuild (-want +got):\n%s", diff)
+			}
+			b.UniqueName = older.UniqueName
+			wantErr(t, "UpdateModelBuild to a taken name", s.UpdateModelBuild(ctx, &b), store.ErrExists)
+			b.UniqueName = ""
+			updateBuildOK(t, s, &b)
+			if b.UniqueName != "renamed" {
+				t.Errorf("UpdateModelBuild without a name: UniqueName = %q, want it kept", b.UniqueName)
+			}
+		})
+
+		t.Run("delete", func(t *testing.T) {
+			if err := s.DeleteModelBuild(ctx, acct.SID, a.SID, failed.UniqueName); err != nil {
+				t.Fatalf("DeleteModelBuild by name: %v", err)
+			}
+			_, err := s.ModelBuild(ctx, acct.SID, a.SID, failed.SID)
+			wantErr(t, "ModelBuild after delete", err, store.ErrNotFound)
+			wantErr(t, "DeleteModelBuild again", s.DeleteModelBuild(ctx, acct.SID, a.SID, failed.SID), store.ErrNotFound)
+
+			// Deleting the latest completed build falls back to the one before.
+			if err := s.DeleteModelBuild(ctx, acct.SID, a.SID, newer.SID); err != nil {
+				t.Fatalf("DeleteModelBuild by SID: %v", err)
+			}
+			checkLatest(t, s, a, older)
+			checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: older.SID})
+			if err := s.DeleteModelBuild(ctx, acct.SID, a.SID, older.SID); err != nil {
+				t.Fatalf("DeleteModelBuild: %v", err)
+			}
+			checkLatest(t, s, a, nil)
+			checkBuildState(t, s, a, store.BuildState{NeedsModelBuild: true})
+
+			var want []string
+			for _, b := range []*store.ModelBuild{enqueued, canceled, building} {
+				want = append(want, b.SID)
+			}
+			bs, err := s.ModelBuilds(ctx, acct.SID, a.SID)
+			if err != nil {
+				t.Fatalf("ModelBuilds: %v", err)
+			}
+			var got []string
+			for _, b := range bs {
+				got = append(got, b.SID)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ModelBuilds SIDs after delete (-want +got):\n%s", diff)
+			}
+		})
+	})
+
+	t.Run("delete-assistant-deletes-builds", func(t *testing.T) {
+		a := namedAssistant(t, s, acct, "builds-deleted")
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		complete(t, s, b, "gone")
+		if err := s.DeleteAssistant(ctx, acct.SID, a.SID); err != nil {
+			t.Fatalf("DeleteAssistant: %v", err)
+		}
+		checkLatest(t, s, a, nil)
+		if bs, err := s.ModelBuilds(ctx, acct.SID, a.SID); err != nil || len(bs) != 0 {
+			t.Errorf("ModelBuilds of a deleted assistant = %d builds, %v; want none", len(bs), err)
+		}
+		_, err := s.ModelBuild(ctx, acct.SID, a.SID, b.SID)
+		wantErr(t, "ModelBuild of a deleted assistant", err, store.ErrNotFound)
+	})
+}
