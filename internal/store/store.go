@@ -37,6 +37,9 @@ type AssistantRef struct {
 	AccountSID string
 	UniqueName string
 	Revision   int64
+	// ModelBuildSID is the newest completed model build, "" when none
+	// (filled by AssistantRef, which the engine asks on every turn).
+	ModelBuildSID string
 }
 
 // Dialogue statuses.

@@ -506,7 +506,7 @@ func rawJSON(s sql.NullString) json.RawMessage {
 func (db *DB) AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error) {
 	var r store.AssistantRef
 	err := db.assistantRef.QueryRowContext(ctx, accountSID, sidOrUniqueName).
-		Scan(&r.SID, &r.AccountSID, &r.UniqueName, &r.Revision)
+		Scan(&r.SID, &r.AccountSID, &r.UniqueName, &r.Revision, &r.ModelBuildSID)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}

@@ -158,7 +158,7 @@ func (db *DB) prepare(ctx context.Context) error {
 			WHERE assistant_sid = ? AND channel = ? AND user_id = ? AND status = 'active'`},
 		{&db.account, db.r, `SELECT sid, auth_token, friendly_name, date_created
 			FROM accounts WHERE sid = ?`},
-		{&db.assistantRef, db.r, `SELECT sid, account_sid, unique_name, revision
+		{&db.assistantRef, db.r, `SELECT sid, account_sid, unique_name, revision, COALESCE(latest_model_build_sid, '')
 			FROM assistants
 			WHERE account_sid = ?1 AND (sid = ?2 OR unique_name = ?2)
 			ORDER BY sid = ?2 DESC LIMIT 1`},

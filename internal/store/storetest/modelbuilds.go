@@ -56,6 +56,14 @@ func checkBuildState(t *testing.T, s Store, a *assistant.Assistant, want store.B
 	if diff := cmp.Diff(want, buildStateOK(t, s, a.AccountSID, a.SID)); diff != "" {
 		t.Errorf("BuildState (-want +got):\n%s", diff)
 	}
+	// The engine learns of a new build through AssistantRef.
+	ref, err := s.AssistantRef(t.Context(), a.AccountSID, a.SID)
+	if err != nil {
+		t.Fatalf("AssistantRef: %v", err)
+	}
+	if ref.ModelBuildSID != want.LatestModelBuildSID {
+		t.Errorf("AssistantRef.ModelBuildSID = %q, want %q", ref.ModelBuildSID, want.LatestModelBuildSID)
+	}
 }
 
 func checkLatest(t *testing.T, s Store, a *assistant.Assistant, want *store.ModelBuild) {
