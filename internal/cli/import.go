@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 )
@@ -134,6 +135,12 @@ func importFiles(e *env, db *sqlite.DB, acct store.Account, paths []string, opts
 		}
 		fmt.Fprintf(e.stdout, "imported %s %s: %d tasks, %d samples, %d field types\n",
 			stored.UniqueName, stored.SID, len(stored.Tasks), samples, len(stored.FieldTypes))
+		// Every import trains a model build, as Autopilot's CLI started one.
+		b, err := dialogue.Build(e.ctx, db, acct.SID, stored.SID, a.ModelBuild)
+		if err != nil {
+			return out, fmt.Errorf("import %s: %w", files[i], err)
+		}
+		fmt.Fprintf(e.stdout, "  model build %s %s: %s in %ds\n", b.UniqueName, b.SID, b.Status, b.BuildDuration)
 		out = append(out, stored)
 	}
 	return out, nil

@@ -16,6 +16,7 @@ import (
 // field types resolved. It is immutable once built.
 type compiled struct {
 	revision int64
+	build    string // the model build whose model it uses; "" when trained here
 	a        *assistant.Assistant
 	tasks    map[string]*compiledTask // by unique name, and by lower-cased name
 	defaults actions.Defaults
@@ -39,26 +40,24 @@ func (e *Engine) compiled(ctx context.Context, ref store.AssistantRef) (*compile
 	e.mu.Lock()
 	c := e.cache[ref.SID]
 	e.mu.Unlock()
-	if c != nil && c.revision == ref.Revision {
+	if c != nil && c.revision == ref.Revision && c.build == ref.ModelBuildSID {
 		return c, nil
 	}
 	a, err := e.store.Assistant(ctx, ref.AccountSID, ref.SID)
 	if err != nil {
 		return nil, fmt.Errorf("load assistant %s: %w", ref.SID, err)
 	}
-	c, err = e.compile(a)
+	c, err = e.compile(ctx, a, ref.ModelBuildSID)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
-	if old := e.cache[ref.SID]; old == nil || old.revision < c.revision {
-		e.cache[ref.SID] = c
-	}
+	e.cache[ref.SID] = c
 	e.mu.Unlock()
 	return c, nil
 }
 
-func (e *Engine) compile(a *assistant.Assistant) (*compiled, error) {
+func (e *Engine) compile(ctx context.Context, a *assistant.Assistant, build string) (*compiled, error) {
 	c := &compiled{
 		revision: a.Revision,
 		a:        a,
@@ -86,12 +85,41 @@ func (e *Engine) compile(a *assistant.Assistant) (*compiled, error) {
 	} else {
 		c.style = *s
 	}
-	model, err := e.opts.Train(a, c.types)
+	model, err := e.model(ctx, a, c.types, build)
+	if err != nil {
+		return nil, err
+	}
+	c.nlu, c.build = model, build
+	return c, nil
+}
+
+// model returns the NLU model of the assistant's newest completed model
+// build, or, when it has none (or it cannot be read), one trained now from
+// its current samples.
+func (e *Engine) model(ctx context.Context, a *assistant.Assistant, types nlu.TypeResolver, build string) (*nlu.Model, error) {
+	if build != "" {
+		b, err := e.store.LatestCompletedModelBuild(ctx, a.SID)
+		if err == nil {
+			m, err := nlu.LoadModel(b.Model, types)
+			if err == nil {
+				return m, nil
+			}
+			e.log.Warn("model build unreadable; training in memory", "assistant_sid", a.SID, "model_build", b.SID, "error", err)
+		} else {
+			e.log.Warn("model build not found; training in memory", "assistant_sid", a.SID, "model_build", build, "error", err)
+		}
+	}
+	m, err := trainModel(a, types)
 	if err != nil {
 		return nil, fmt.Errorf("assistant %s: train: %w", a.UniqueName, err)
 	}
-	c.nlu = model
-	return c, nil
+	return m, nil
+}
+
+// trainModel trains the NLU model of an assistant as the engine routes with
+// it: the sample matcher and the classifier.
+func trainModel(a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
+	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true})
 }
 
 func nonEmpty(doc []byte) []byte {

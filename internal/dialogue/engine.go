@@ -22,6 +22,7 @@ import (
 type Store interface {
 	AssistantRef(ctx context.Context, accountSID, sidOrName string) (store.AssistantRef, error)
 	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
+	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
 }
@@ -55,9 +56,6 @@ type Options struct {
 	// another process (an import) takes effect within it. 1s; negative
 	// means ask on every turn.
 	AssistantRefresh time.Duration
-
-	// Train builds the NLU model of an assistant; nlu.Train when nil.
-	Train func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error)
 }
 
 // An Engine runs turns. It is safe for concurrent use.
@@ -99,11 +97,6 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	if opts.DefaultMaxAttempts <= 0 {
 		opts.DefaultMaxAttempts = 3
-	}
-	if opts.Train == nil {
-		opts.Train = func(a *assistant.Assistant, types nlu.TypeResolver) (Classifier, error) {
-			return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true})
-		}
 	}
 	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}
 }

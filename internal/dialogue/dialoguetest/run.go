@@ -189,6 +189,10 @@ func Run(ctx context.Context, name, dir string, data []byte, opts Options) (*Res
 	if err != nil {
 		return nil, err
 	}
+	// As parley import does: the engine then routes with the stored build.
+	if _, err := dialogue.Build(ctx, db, account.SID, stored.SID, a.ModelBuild); err != nil {
+		return nil, err
+	}
 	client, err := webhook.New(webhook.Options{Timeout: o.timeout})
 	if err != nil {
 		return nil, err

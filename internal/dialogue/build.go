@@ -1,0 +1,66 @@
+package dialogue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/nlu"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// BuildStore is what a model build needs from persistence.
+type BuildStore interface {
+	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
+	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
+	UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error
+}
+
+// Build runs a model build of an assistant: it records the build as
+// enqueued, then building, trains the assistant's NLU model from its current
+// samples and stores it, completed, or records why it failed. name is the
+// build's unique name; when empty, or already taken, the build is named by
+// its SID. Engines use the newest completed build.
+func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name string) (*store.ModelBuild, error) {
+	a, err := s.Assistant(ctx, accountSID, assistantName)
+	if err != nil {
+		return nil, fmt.Errorf("model build: %w", err)
+	}
+	b := &store.ModelBuild{AccountSID: a.AccountSID, AssistantSID: a.SID, UniqueName: name, Revision: a.Revision, Status: store.BuildEnqueued}
+	err = s.CreateModelBuild(ctx, b)
+	if errors.Is(err, store.ErrExists) && name != "" {
+		b.UniqueName = ""
+		err = s.CreateModelBuild(ctx, b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("model build: %w", err)
+	}
+	b.Status = store.BuildBuilding
+	if err := s.UpdateModelBuild(ctx, b); err != nil {
+		return b, fmt.Errorf("model build %s: %w", b.SID, err)
+	}
+	start := time.Now()
+	data, trainErr := func() ([]byte, error) {
+		m, err := trainModel(a, nlu.Types(a))
+		if err != nil {
+			return nil, err
+		}
+		return m.MarshalBinary()
+	}()
+	b.BuildDuration = int(math.Ceil(time.Since(start).Seconds()))
+	if trainErr != nil {
+		b.Status, b.ErrorMessage = store.BuildFailed, trainErr.Error()
+	} else {
+		b.Status, b.Model = store.BuildCompleted, data
+	}
+	if err := s.UpdateModelBuild(ctx, b); err != nil {
+		return b, fmt.Errorf("model build %s: %w", b.SID, err)
+	}
+	if trainErr != nil {
+		return b, fmt.Errorf("model build %s failed: %w", b.SID, trainErr)
+	}
+	return b, nil
+}
