@@ -36,6 +36,11 @@ type Assistant struct {
 	// kept so that export writes it back.
 	ModelBuild string
 
+	// NLUThreshold, when above 0, is the probability below which the
+	// classifier's best task is not trusted and the fallback runs (a Parley
+	// extension, schema key nluThreshold); 0 means the engine's default.
+	NLUThreshold float64
+
 	// Revision grows by one on every change to the assistant or anything it
 	// holds, so that caches of compiled assistants know when to rebuild.
 	Revision    int64

@@ -17,6 +17,7 @@ type schemaFile struct {
 	FieldTypes   []fileFieldType `json:"fieldTypes"`
 	Tasks        []fileTask      `json:"tasks"`
 	ModelBuild   *fileModelBuild `json:"modelBuild,omitempty"`
+	NLUThreshold float64         `json:"nluThreshold,omitempty"` // a Parley extension
 }
 
 type fileFieldType struct {
@@ -113,6 +114,7 @@ func MarshalSchema(a *Assistant) ([]byte, error) {
 	if a.ModelBuild != "" {
 		f.ModelBuild = &fileModelBuild{UniqueName: a.ModelBuild}
 	}
+	f.NLUThreshold = a.NLUThreshold
 	for name, raw := range map[string]json.RawMessage{"defaults": f.Defaults, "styleSheet": f.StyleSheet} {
 		if !json.Valid(raw) {
 			return nil, fmt.Errorf("marshal schema: %s is not valid JSON", name)

@@ -151,7 +151,7 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 	}
 	got := s.fields("", ms, []string{
 		"friendlyName", "uniqueName", "logQueries", "defaults", "styleSheet",
-		"fieldTypes", "tasks", "modelBuild",
+		"fieldTypes", "tasks", "modelBuild", "nluThreshold",
 	}, legacyTopKeys)
 
 	a := &Assistant{LogQueries: true}
@@ -177,6 +177,14 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 			a.LogQueries = bytes.HasPrefix(bytes.TrimSpace(v), []byte("true"))
 		} else {
 			s.WrongType("logQueries", "a boolean", v)
+		}
+	}
+	if v, ok := got["nluThreshold"]; ok {
+		var th float64
+		if jsonwalk.Kind(v) != "number" || json.Unmarshal(v, &th) != nil || th <= 0 || th > 1 {
+			s.Errorf("nluThreshold", "must be a number above 0 and at most 1 (a probability)")
+		} else {
+			a.NLUThreshold = th
 		}
 	}
 	if v, ok := got["modelBuild"]; ok && jsonwalk.Kind(v) != "null" {

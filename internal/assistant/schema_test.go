@@ -620,3 +620,29 @@ func TestMarshalSchema(t *testing.T) {
 		t.Error("MarshalSchema accepted invalid actions JSON")
 	}
 }
+
+func TestNLUThresholdExtension(t *testing.T) {
+	a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "t", "nluThreshold": 0.55, "tasks": []}`), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NLUThreshold != 0.55 {
+		t.Fatalf("NLUThreshold = %v", a.NLUThreshold)
+	}
+	out, err := assistant.MarshalSchema(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"nluThreshold": 0.55`) {
+		t.Errorf("export lacks nluThreshold:\n%s", out)
+	}
+	for _, bad := range []string{`0`, `1.5`, `"high"`, `-0.1`} {
+		if _, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "t", "nluThreshold": `+bad+`, "tasks": []}`), assistant.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "nluThreshold: must be a number above 0") {
+			t.Errorf("nluThreshold %s: err = %v", bad, err)
+		}
+	}
+	plain, _, _ := assistant.ParseSchema([]byte(`{"uniqueName": "t", "tasks": []}`), assistant.ImportOptions{})
+	if out, _ := assistant.MarshalSchema(plain); strings.Contains(string(out), "nluThreshold") {
+		t.Error("an assistant without a threshold exports one")
+	}
+}

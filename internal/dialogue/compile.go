@@ -119,7 +119,7 @@ func (e *Engine) model(ctx context.Context, a *assistant.Assistant, types nlu.Ty
 // trainModel trains the NLU model of an assistant as the engine routes with
 // it: the sample matcher and the classifier.
 func trainModel(a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
-	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true})
+	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true, Threshold: a.NLUThreshold})
 }
 
 func nonEmpty(doc []byte) []byte {

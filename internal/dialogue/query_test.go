@@ -67,3 +67,40 @@ func TestQuery(t *testing.T) {
 		t.Errorf("unknown assistant: %v", err)
 	}
 }
+
+// TestAssistantThreshold: an assistant's nluThreshold decides how sure the
+// classifier must be.
+func TestAssistantThreshold(t *testing.T) {
+	db, _ := openDB(t, "https://unused.example")
+	ctx := context.Background()
+	for _, name := range []string{"lenient", "strict"} {
+		extra := ""
+		if name == "strict" {
+			extra = `"nluThreshold": 0.999,`
+		}
+		a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "`+name+`", `+extra+` "tasks": [
+			{"uniqueName": "order", "actions": {"actions": [{"say": "ok"}]}, "samples": [{"language": "en-US", "taggedText": "order a pizza"},
+			 {"language": "en-US", "taggedText": "can I get a pizza"}, {"language": "en-US", "taggedText": "pizza please"}]},
+			{"uniqueName": "hours", "actions": {"actions": [{"say": "9 to 5"}]}, "samples": [{"language": "en-US", "taggedText": "when are you open"},
+			 {"language": "en-US", "taggedText": "what are your hours"}]}]}`), assistant.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.AccountSID = testAccount
+		if _, err := db.ImportAssistant(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eng := newEngine(t, db)
+	lenient, err := eng.Query(ctx, testAccount, "lenient", "I'd like to order a pizza", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := eng.Query(ctx, testAccount, "strict", "I'd like to order a pizza", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lenient.Task != "order" || strict.Task != "" {
+		t.Errorf("lenient -> %q, strict -> %q; want order and no task", lenient.Task, strict.Task)
+	}
+}

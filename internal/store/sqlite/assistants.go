@@ -131,17 +131,17 @@ func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, no
 		sid = twilio.NewSID(twilio.PrefixAssistant)
 		_, err = tx.ExecContext(ctx, `INSERT INTO assistants
 			(sid, account_sid, unique_name, friendly_name, log_queries, defaults, style_sheet, model_build,
-			 needs_model_build, revision, date_created, date_updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
+			 nlu_threshold, needs_model_build, revision, date_created, date_updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
 			sid, a.AccountSID, a.UniqueName, a.FriendlyName, a.LogQueries,
-			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, now, now)
+			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, nullFloat(a.NLUThreshold), now, now)
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE assistants
 			SET unique_name = ?, friendly_name = ?, log_queries = ?, defaults = ?, style_sheet = ?, model_build = ?,
-			    needs_model_build = 1, revision = revision + 1, date_updated = ?
+			    nlu_threshold = ?, needs_model_build = 1, revision = revision + 1, date_updated = ?
 			WHERE sid = ?`,
 			a.UniqueName, a.FriendlyName, a.LogQueries,
-			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, now, sid)
+			nullBytes(a.Defaults), nullBytes(a.StyleSheet), a.ModelBuild, nullFloat(a.NLUThreshold), now, sid)
 	}
 	if err != nil {
 		return "", constraint(err)
@@ -369,12 +369,13 @@ func (db *DB) Assistant(ctx context.Context, accountSID, sidOrUniqueName string)
 func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
 	a := &assistant.Assistant{}
 	var defaults, styleSheet sql.NullString
+	var threshold sql.NullFloat64
 	var created, updated int64
 	err := tx.QueryRowContext(ctx, `SELECT sid, account_sid, unique_name, friendly_name, log_queries,
-			defaults, style_sheet, model_build, revision, date_created, date_updated
+			defaults, style_sheet, model_build, nlu_threshold, revision, date_created, date_updated
 		FROM assistants WHERE `+resolveAssistant, accountSID, sidOrUniqueName).
 		Scan(&a.SID, &a.AccountSID, &a.UniqueName, &a.FriendlyName, &a.LogQueries,
-			&defaults, &styleSheet, &a.ModelBuild, &a.Revision, &created, &updated)
+			&defaults, &styleSheet, &a.ModelBuild, &threshold, &a.Revision, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -382,6 +383,7 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 		return nil, err
 	}
 	a.Defaults, a.StyleSheet = rawJSON(defaults), rawJSON(styleSheet)
+	a.NLUThreshold = threshold.Float64
 	a.DateCreated, a.DateUpdated = fromUnix(created), fromUnix(updated)
 
 	// Tasks, then their fields and samples in one query each.
@@ -560,4 +562,12 @@ func orErr(err, def error) error {
 		return err
 	}
 	return def
+}
+
+// nullFloat stores 0 as NULL.
+func nullFloat(f float64) any {
+	if f == 0 {
+		return nil
+	}
+	return f
 }

@@ -26,6 +26,7 @@ func fixture(accountSID string) *assistant.Assistant {
 		Defaults:     json.RawMessage(`{"defaults":{"assistant_initiation":"task://greeting","fallback":"task://goodbye"}}`),
 		StyleSheet:   json.RawMessage(`{"style_sheet":{"voice":{"say_voice":"Polly.Joanna"}}}`),
 		ModelBuild:   "v1",
+		NLUThreshold: 0.55,
 		Tasks: []assistant.Task{
 			{
 				UniqueName:   "greeting",
