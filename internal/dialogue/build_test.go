@@ -38,7 +38,7 @@ func TestEngineUsesNewestCompletedBuild(t *testing.T) {
 	ask := func(text string) string {
 		t.Helper()
 		eng := newEngine(t, db) // a fresh engine: nothing cached
-		r, err := eng.Query(ctx, testAccount, "builds", text, nil)
+		r, err := eng.Query(ctx, nil, testAccount, "builds", "en-US", text, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package dialogue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/nlu"
@@ -14,15 +16,24 @@ import (
 // Autopilot's Query resource results: the task (the fallback task's name
 // when none fits), its fields, the confidence and the next best task.
 type QueryResult struct {
+	// SID is the logged Query (UH…) when the assistant logs queries, else "".
+	SID          string      `json:"-"`
 	Task         string      `json:"task"`
 	Fields       []nlu.Field `json:"fields"`
 	Confidence   float64     `json:"confidence"`
 	NextBestTask string      `json:"next_best_task"`
 }
 
+// QueryLog stores the queries of assistants that log them; *sqlite.DB is one.
+type QueryLog interface {
+	CreateQuery(ctx context.Context, q *store.Query) error
+}
+
 // Query classifies text with the assistant's model, restricted to tasks when
-// not empty, without running anything or touching any dialogue.
-func (e *Engine) Query(ctx context.Context, accountSID, assistantName, text string, tasks []string) (*QueryResult, error) {
+// not empty, without running anything or touching any dialogue. When the
+// assistant logs queries and log is not nil, the query and its results are
+// stored (status pending-review), and the result carries its SID.
+func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantName, language, text string, tasks []string) (*QueryResult, error) {
 	ref, err := e.assistantRef(ctx, accountSID, assistantName)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, assistantName)
@@ -45,6 +56,18 @@ func (e *Engine) Query(ctx context.Context, accountSID, assistantName, text stri
 			out.Task = name
 		}
 		out.Confidence = 0
+	}
+	if log != nil && c.a.LogQueries {
+		results, err := json.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("query: %w", err)
+		}
+		q := &store.Query{AccountSID: c.a.AccountSID, AssistantSID: c.a.SID, Language: language, Query: text,
+			Tasks: strings.Join(tasks, ","), ModelBuildSID: c.build, Results: results}
+		if err := log.CreateQuery(ctx, q); err != nil {
+			return nil, fmt.Errorf("query: log: %w", err)
+		}
+		out.SID = q.SID
 	}
 	return out, nil
 }

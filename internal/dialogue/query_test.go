@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/nlu"
+	"github.com/parleyhq/parley/internal/store/sqlite"
 )
 
 // TestQuery classifies without running a turn: the Queries resource's
@@ -38,16 +39,22 @@ func TestQuery(t *testing.T) {
 	eng := newEngine(t, db)
 	ctx := context.Background()
 
-	got, err := eng.Query(ctx, testAccount, "pizza", "I want a large pizza", nil)
+	got, err := eng.Query(ctx, db, testAccount, "pizza", "en-US", "I want a large pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &dialogue.QueryResult{Task: "order", Fields: []nlu.Field{{Name: "size", Value: "large", Type: "Custom.SIZE"}}, Confidence: 1}
+	want := &dialogue.QueryResult{SID: got.SID, Task: "order", Fields: []nlu.Field{{Name: "size", Value: "large", Type: "Custom.SIZE"}}, Confidence: 1}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exact sample (-want +got):\n%s", diff)
 	}
+	// The assistant logs queries (the schema's default): the query is kept.
+	logged, err := db.Queries(ctx, testAccount, mustRef(t, db, "pizza"))
+	if err != nil || len(logged) != 1 || logged[0].SID != got.SID || logged[0].Query != "I want a large pizza" ||
+		string(logged[0].Results) != `{"task":"order","fields":[{"name":"size","value":"large","type":"Custom.SIZE"}],"confidence":1,"next_best_task":""}` {
+		t.Errorf("logged queries: %+v (%v)", logged, err)
+	}
 
-	got, err = eng.Query(ctx, testAccount, "pizza", "what is the capital of peru", nil)
+	got, err = eng.Query(ctx, nil, testAccount, "pizza", "en-US", "what is the capital of peru", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +62,7 @@ func TestQuery(t *testing.T) {
 		t.Errorf("off-topic: %+v, want the fallback task", got)
 	}
 
-	got, err = eng.Query(ctx, testAccount, "pizza", "I'd like to order a large pizza", nil)
+	got, err = eng.Query(ctx, nil, testAccount, "pizza", "en-US", "I'd like to order a large pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +70,18 @@ func TestQuery(t *testing.T) {
 		t.Errorf("paraphrase: %+v", got)
 	}
 
-	if _, err := eng.Query(ctx, testAccount, "nope", "hi", nil); !errors.Is(err, dialogue.ErrAssistantNotFound) {
+	if _, err := eng.Query(ctx, nil, testAccount, "nope", "en-US", "hi", nil); !errors.Is(err, dialogue.ErrAssistantNotFound) {
 		t.Errorf("unknown assistant: %v", err)
 	}
+}
+
+func mustRef(t *testing.T, db *sqlite.DB, name string) string {
+	t.Helper()
+	ref, err := db.AssistantRef(context.Background(), testAccount, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref.SID
 }
 
 // TestAssistantThreshold: an assistant's nluThreshold decides how sure the
@@ -92,11 +108,11 @@ func TestAssistantThreshold(t *testing.T) {
 		}
 	}
 	eng := newEngine(t, db)
-	lenient, err := eng.Query(ctx, testAccount, "lenient", "I'd like to order a pizza", nil)
+	lenient, err := eng.Query(ctx, nil, testAccount, "lenient", "en-US", "I'd like to order a pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict, err := eng.Query(ctx, testAccount, "strict", "I'd like to order a pizza", nil)
+	strict, err := eng.Query(ctx, nil, testAccount, "strict", "en-US", "I'd like to order a pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

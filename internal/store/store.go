@@ -103,3 +103,22 @@ type BuildState struct {
 	// its current revision completed, or no such build has.
 	NeedsModelBuild bool
 }
+
+// A Query is one utterance the NLU classified, kept when the assistant logs
+// queries (the Queries resource).
+type Query struct {
+	SID           string // UH…
+	AccountSID    string
+	AssistantSID  string
+	Language      string
+	Query         string
+	Tasks         string // the Tasks filter: comma-separated unique names
+	ModelBuildSID string
+	SampleSID     string
+	DialogueSID   string
+	Status        string // pending-review, reviewed, discarded
+	SourceChannel string
+	Results       []byte // JSON: {"task", "fields", "confidence", "next_best_task"}
+	DateCreated   time.Time
+	DateUpdated   time.Time
+}

@@ -40,6 +40,8 @@ type Store interface {
 	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
+	CreateQuery(ctx context.Context, q *store.Query) error
+	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
@@ -50,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
+	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {
