@@ -64,7 +64,17 @@ type Classifier struct {
 	vecRow    int32
 	vecWeight float32
 	maxIDF    float32 // the weight of a word no example has
+
+	// cross adds the character n-grams that span two words: they help with
+	// many examples per label and hurt with few.
+	cross bool
 }
+
+// crossMinPerLabel is the number of examples per label from which the
+// classifier reads character n-grams across words. Chosen on CLINC150's
+// validation split (100 per label: +0.5 point) and on the fixture bots'
+// samples left out one at a time (5 to 15 per label: -2 points).
+const crossMinPerLabel = 30
 
 // Fit trains a Classifier on examples. Training is deterministic: the same
 // examples in the same order give the same model.
@@ -88,6 +98,20 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if len(c.labels) < 2 {
 		return nil, errors.New("train: need examples of at least two labels")
 	}
+	// The background of an assistant's classifier is not its data: count
+	// the assistant's own examples and labels.
+	own, ownLabels := 0, 0
+	for _, e := range examples {
+		if e.Label != backgroundLabel {
+			own++
+		}
+	}
+	for _, l := range c.labels {
+		if l != backgroundLabel {
+			ownLabels++
+		}
+	}
+	c.cross = own >= crossMinPerLabel*max(ownLabels, 1)
 
 	// Features and document frequencies.
 	feats := make([][]feature, len(examples))
@@ -96,7 +120,7 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	ws := make([][]string, len(examples))
 	for i, e := range examples {
 		ws[i] = words(e.Text)
-		buf = extract(ws[i], buf)
+		buf = extract(ws[i], buf, c.cross)
 		feats[i] = slices.Clone(buf)
 		for _, f := range buf {
 			row, ok := c.index[f.h]
@@ -251,7 +275,7 @@ func (c *Classifier) Labels() []string { return c.labels }
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
 	var fbuf [256]feature
 	ws := words(text)
-	fs := extract(ws, fbuf[:0])
+	fs := extract(ws, fbuf[:0], c.cross)
 	var ib [256]int32
 	var vb [256]float32
 	x := sparse{idx: ib[:0], val: vb[:0]}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -160,5 +161,31 @@ func BenchmarkRank(b *testing.B) {
 	}
 	for b.Loop() {
 		c.Rank("I would like to reserve a table for tonight", nil)
+	}
+}
+
+// TestCrossGrams checks the n-grams that span two words against a
+// brute-force reading: every 3- to 5-byte window of " w1 w2 ... " with a
+// space strictly inside it, once.
+func TestCrossGrams(t *testing.T) {
+	for _, ws := range [][]string{{"what", "is"}, {"a", "b", "c"}, {"hello"}, {"new", "york", "city"}} {
+		s := " " + strings.Join(ws, " ") + " "
+		var want []uint64
+		for n := 3; n <= 5; n++ {
+			for i := 0; i+n <= len(s); i++ {
+				if strings.Contains(s[i+1:i+n-1], " ") {
+					want = append(want, hashBytes(fnvOffset^seedCross, s[i:i+n]))
+				}
+			}
+		}
+		var got []uint64
+		for _, f := range crossGrams(nil, ws) {
+			got = append(got, f.h)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			t.Errorf("crossGrams(%q): %d n-grams, want %d", ws, len(got), len(want))
+		}
 	}
 }

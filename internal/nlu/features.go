@@ -3,6 +3,7 @@ package nlu
 import (
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -19,6 +20,7 @@ const (
 	seedWord   = 0x9e3779b97f4a7c15
 	seedBigram = 0xbf58476d1ce4e5b9
 	seedChar   = 0x94d049bb133111eb
+	seedCross  = 0x2545f4914f6cdd1d
 )
 
 func hashBytes(h uint64, s string) uint64 {
@@ -40,10 +42,14 @@ func words(text string) []string {
 }
 
 // extract appends to buf the features of an utterance's words: the words,
-// the word bigrams and the character n-grams (2 to 5 bytes) of each word
-// padded with spaces, each with its count, sorted by hash.
-func extract(ws []string, buf []feature) []feature {
+// the word bigrams, the character n-grams (2 to 5 bytes) of each word padded
+// with spaces, and, with cross, the character 3- to 5-grams that span a space
+// between two words, each with its count, sorted by hash.
+func extract(ws []string, buf []feature, cross bool) []feature {
 	buf = buf[:0]
+	if cross {
+		buf = crossGrams(buf, ws)
+	}
 	prev := ""
 	for i, w := range ws {
 		buf = append(buf, feature{h: hashBytes(fnvOffset^seedWord, w), tf: 1})
@@ -76,6 +82,48 @@ func extract(ws []string, buf []feature) []feature {
 		out = append(out, f)
 	}
 	return out
+}
+
+// crossGrams appends the 3- to 5-byte n-grams of " w1 w2 ... " that span a
+// space inside it: "s i" and "at is" of "what is". They see how words meet.
+func crossGrams(buf []feature, ws []string) []feature {
+	if len(ws) < 2 {
+		return buf
+	}
+	n := 1
+	for _, w := range ws {
+		n += len(w) + 1
+	}
+	var jb [256]byte
+	j := jb[:0]
+	if n > len(jb) {
+		j = make([]byte, 0, n)
+	}
+	j = append(j, ' ')
+	for _, w := range ws {
+		j = append(j, w...)
+		j = append(j, ' ')
+	}
+	s := string(j)
+	for i := 1; i < len(s)-1; i++ {
+		if s[i] != ' ' {
+			continue
+		}
+		// Every n-gram with this inner space, not starting or ending on it.
+		for n := 3; n <= 5; n++ {
+			for start := max(i-n+2, 0); start < i && start+n <= len(s); start++ {
+				if start+n-1 <= i {
+					continue
+				}
+				g := s[start : start+n]
+				if strings.IndexByte(g[1:n-1], ' ') != i-start-1 {
+					continue // spans another inner space too: seen at that space
+				}
+				buf = append(buf, feature{h: hashBytes(fnvOffset^seedCross, g), tf: 1})
+			}
+		}
+	}
+	return buf
 }
 
 // charGrams appends the 2- to 5-byte n-grams of " w ".

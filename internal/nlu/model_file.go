@@ -53,6 +53,7 @@ type classifierFile struct {
 	VecRow    int32
 	VecWeight float32
 	MaxIDF    float32
+	Cross     bool
 }
 
 // MarshalBinary encodes the model, for a model build to store. The same
@@ -78,7 +79,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	}
 	if c := m.clf; c != nil {
 		cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
-			Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF}
+			Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
 		cf.Hashes = slices.Sorted(maps.Keys(c.index))
 		for _, h := range cf.Hashes {
 			cf.Rows = append(cf.Rows, c.index[h])
@@ -133,7 +134,7 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 func (cf *classifierFile) classifier() (*Classifier, error) {
 	K := len(cf.Labels)
 	rows := len(cf.IDF)
-	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxIDF: cf.MaxIDF}
+	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxIDF: cf.MaxIDF, cross: cf.Cross}
 	if cf.Vectors {
 		vecs, err := englishVectors()
 		if err != nil {
