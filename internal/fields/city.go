@@ -16,22 +16,7 @@ import (
 // Names of three letters or fewer and names that are common English words
 // ("Nice", "Mobile", "Reading") count only when capitalised or when they are
 // the whole text.
-var City Extractor = ExtractorFunc(func(in Input) []Match {
-	l := cityLexicon()
-	return scan(in.Text, func(ts tokens, i int) (string, int, bool) {
-		if !ts.boundaryBefore(i) {
-			return "", 0, false
-		}
-		c, j, ok := l.longest(ts, i)
-		if !ok {
-			return "", 0, false
-		}
-		if j == i+1 && ambiguousCity(ts.word(i)) && !ts[i].upper && !ts.only(i, j) {
-			return "", 0, false
-		}
-		return c, j, true
-	})
-})
+var City = lexiconExtractor(cityLexicon, ambiguousCity)
 
 // cityAliases maps other names to canonical ones; the canonical names
 // replace GeoNames' where both exist ("New York City" is "New York").

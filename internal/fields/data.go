@@ -95,3 +95,25 @@ func firstNames() *lexicon {
 	})
 	return names
 }
+
+// lexiconExtractor finds the longest names of a lexicon in a text. A
+// one-word name that ambiguous says is also a common word counts only when
+// capitalised or when it is the whole text.
+func lexiconExtractor(lex func() *lexicon, ambiguous func(word string) bool) Extractor {
+	return ExtractorFunc(func(in Input) []Match {
+		l := lex()
+		return scan(in.Text, func(ts tokens, i int) (string, int, bool) {
+			if !ts.boundaryBefore(i) {
+				return "", 0, false
+			}
+			c, j, ok := l.longest(ts, i)
+			if !ok {
+				return "", 0, false
+			}
+			if j == i+1 && ambiguous(ts.word(i)) && !ts[i].upper && !ts.only(i, j) {
+				return "", 0, false
+			}
+			return c, j, true
+		})
+	})
+}

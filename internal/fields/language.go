@@ -21,22 +21,7 @@ import (
 // "Norwegian", "Bangla" is "Bengali" and a bare "Gaelic" is "Scottish
 // Gaelic" (its ISO 639 name). Names that are common words ("polish",
 // "ewe") count only when capitalised or the whole text.
-var Language Extractor = ExtractorFunc(func(in Input) []Match {
-	l := languageLexicon()
-	return scan(in.Text, func(ts tokens, i int) (string, int, bool) {
-		if !ts.boundaryBefore(i) {
-			return "", 0, false
-		}
-		c, j, ok := l.longest(ts, i)
-		if !ok {
-			return "", 0, false
-		}
-		if j == i+1 && ambiguousLanguages[ts.word(i)] && !ts[i].upper && !ts.only(i, j) {
-			return "", 0, false
-		}
-		return c, j, true
-	})
-})
+var Language = lexiconExtractor(languageLexicon, func(w string) bool { return ambiguousLanguages[w] })
 
 // extraLanguages are languages without an ISO 639-1 code that people name.
 var extraLanguages = []string{"yue", "haw", "hmn", "ceb", "ase"}
