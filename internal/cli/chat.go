@@ -65,7 +65,8 @@ func runChat(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng := dialogue.New(db, client, dialogue.Options{Logger: e.logger(*logLevel)})
+	eng := dialogue.New(db, client, dialogue.Options{Logger: e.logger(*logLevel), QueryLog: db})
+	defer eng.Close()
 
 	interactive := false
 	if f, ok := e.stdin.(*os.File); ok {

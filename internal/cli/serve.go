@@ -63,7 +63,8 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng := dialogue.New(db, client, dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory})
+	eng := dialogue.New(db, client, dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, QueryLog: db})
+	defer eng.Close() // writes the queries still queued
 
 	mux := http.NewServeMux()
 	// Accounts are read once per accountTTL, not on every request.

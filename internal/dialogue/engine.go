@@ -51,6 +51,11 @@ type Options struct {
 	DialogueTimeout    time.Duration // a listening dialogue ends after this long; 4h
 	DefaultMaxAttempts int           // collect attempts when neither question nor style sheet says; 3
 
+	// QueryLog, when set, stores the query of every message the NLU
+	// classifies for an assistant that logs queries, in the background.
+	// Call Close to write what is pending.
+	QueryLog QueryBatchLog
+
 	// AssistantRefresh is how long the engine trusts what it knows of an
 	// assistant's revision before asking the store again: a change made by
 	// another process (an import) takes effect within it. 1s; negative
@@ -73,6 +78,8 @@ type Engine struct {
 	dialogues map[string]*store.Dialogue
 
 	locks keyLock // one per dialogue key
+
+	queries *queryLogger // nil without Options.QueryLog
 }
 
 // New returns an Engine.
@@ -98,7 +105,20 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.DefaultMaxAttempts <= 0 {
 		opts.DefaultMaxAttempts = 3
 	}
-	return &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}
+	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}
+	if opts.QueryLog != nil {
+		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
+	}
+	return e
+}
+
+// Close writes the queries still waiting to be logged. Turns must not run
+// after it.
+func (e *Engine) Close() error {
+	if e.queries != nil {
+		e.queries.close()
+	}
+	return nil
 }
 
 // A Turn is one incoming user message, as a channel decoded it.
@@ -336,6 +356,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
 	e.remember(key, d)
+	if r.query != nil && e.queries != nil {
+		e.queries.add(r.query)
+	}
 	r.reply.CurrentTask = st.CurrentTask
 	r.reply.Memory, err = st.memoryJSON()
 	if err != nil {

@@ -24,6 +24,22 @@ type QueryResult struct {
 	NextBestTask string      `json:"next_best_task"`
 }
 
+// queryResult turns an NLU result into the Query resource's results.
+func queryResult(c *compiled, res nlu.Result) *QueryResult {
+	out := &QueryResult{Task: res.Task, Fields: res.Fields, Confidence: res.Confidence, NextBestTask: res.NextBest}
+	if out.Fields == nil {
+		out.Fields = []nlu.Field{}
+	}
+	if out.Task == "" {
+		// No task fits: Autopilot reported the fallback task.
+		if name, ok := (&actions.Redirect{URI: c.defaults.Fallback}).Task(); ok {
+			out.Task = name
+		}
+		out.Confidence = 0
+	}
+	return out
+}
+
 // QueryLog stores the queries of assistants that log them; *sqlite.DB is one.
 type QueryLog interface {
 	CreateQuery(ctx context.Context, q *store.Query) error
@@ -45,18 +61,7 @@ func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantN
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	res := c.nlu.Classify(nlu.Query{Text: text, Tasks: tasks, Now: e.opts.Now()})
-	out := &QueryResult{Task: res.Task, Fields: res.Fields, Confidence: res.Confidence, NextBestTask: res.NextBest}
-	if out.Fields == nil {
-		out.Fields = []nlu.Field{}
-	}
-	if out.Task == "" {
-		// No task fits: Autopilot reported the fallback task.
-		if name, ok := (&actions.Redirect{URI: c.defaults.Fallback}).Task(); ok {
-			out.Task = name
-		}
-		out.Confidence = 0
-	}
+	out := queryResult(c, c.nlu.Classify(nlu.Query{Text: text, Tasks: tasks, Now: e.opts.Now()}))
 	if log != nil && c.a.LogQueries {
 		results, err := json.Marshal(out)
 		if err != nil {

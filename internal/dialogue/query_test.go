@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // TestQuery classifies without running a turn: the Queries resource's
@@ -118,5 +119,42 @@ func TestAssistantThreshold(t *testing.T) {
 	}
 	if lenient.Task != "order" || strict.Task != "" {
 		t.Errorf("lenient -> %q, strict -> %q; want order and no task", lenient.Task, strict.Task)
+	}
+}
+
+// TestTurnsAreLoggedAsQueries: with a query log, every message the NLU
+// classifies for an assistant that logs queries is kept, with its dialogue
+// and channel, once the engine writes its queue.
+func TestTurnsAreLoggedAsQueries(t *testing.T) {
+	db, a := openDB(t, counterServer(t).URL) // the "counter" assistant logs queries
+	client, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, client, dialogue.Options{QueryLog: db})
+	ctx := context.Background()
+	var dialogueSID string
+	for _, text := range []string{"count", "what is the capital of peru"} {
+		r, err := eng.Handle(ctx, dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "counter",
+			Channel: "web", MemoryKey: "custom.web", UserID: "q", Text: text, Language: "en-US"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dialogueSID = r.DialogueSID
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Queries(ctx, testAccount, a.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d queries logged, want 2: %+v", len(got), got)
+	}
+	last, first := got[0], got[1]
+	if first.Query != "count" || first.DialogueSID != dialogueSID || first.SourceChannel != "web" || first.Language != "en-US" ||
+		string(first.Results) != `{"task":"count","fields":[],"confidence":1,"next_best_task":""}` {
+		t.Errorf("first query: %+v (results %s)", first, first.Results)
+	}
+	if last.Query != "what is the capital of peru" || string(last.Results) != `{"task":"","fields":[],"confidence":0,"next_best_task":""}` {
+		t.Errorf("off-topic query: %+v (results %s)", last, last.Results)
 	}
 }

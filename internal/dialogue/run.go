@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -31,6 +32,8 @@ type run struct {
 
 	redirects  int  // followed this turn (reset for the fallback after a fault)
 	inFallback bool // the fallback is running: a fault now ends the turn
+
+	query *store.Query // what the NLU made of the message, to log
 }
 
 // turn routes the user's input and runs what it leads to.
@@ -59,6 +62,7 @@ func (r *run) turn(ctx context.Context) {
 			q.Tasks = listen.Tasks
 		}
 		res := r.c.nlu.Classify(q)
+		r.logQuery(q, res)
 		if res.Task == "" {
 			st.Confidence, st.NextBest, st.Fields = res.Confidence, res.NextBest, nil
 			r.fallback(ctx)
@@ -389,4 +393,20 @@ func (r *run) failWith(ctx context.Context, f Fault) {
 func (r *run) note(f Fault) {
 	r.reply.Faults = append(r.reply.Faults, f)
 	r.log.Error("turn fault", "code", f.Code, "error", f.Message, "task", r.st.CurrentTask, "redirects", strings.Join(r.reply.Redirects, " -> "))
+}
+
+// logQuery prepares the Query record of a classified message, when the
+// assistant logs queries; it is written once the turn is saved.
+func (r *run) logQuery(q nlu.Query, res nlu.Result) {
+	if !r.c.a.LogQueries || r.e.queries == nil {
+		return
+	}
+	out := queryResult(r.c, res)
+	results, err := json.Marshal(out)
+	if err != nil {
+		return
+	}
+	r.query = &store.Query{AccountSID: r.c.a.AccountSID, AssistantSID: r.c.a.SID, Language: r.t.Language,
+		Query: q.Text, Tasks: strings.Join(q.Tasks, ","), ModelBuildSID: r.c.build, DialogueSID: r.d.SID,
+		SourceChannel: r.t.Channel, Results: results}
 }

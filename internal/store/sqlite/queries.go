@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -24,14 +25,7 @@ func (db *DB) CreateQuery(ctx context.Context, q *store.Query) error {
 		c.Status = "pending-review"
 	}
 	now := db.timestamp()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO queries
-		(sid, account_sid, assistant_sid, language, query, tasks, model_build_sid, sample_sid, dialogue_sid,
-		 status, source_channel, results, date_created, date_updated)
-		SELECT ?, ?, sid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-		FROM assistants WHERE sid = ? AND account_sid = ?`,
-		c.SID, c.AccountSID, c.Language, c.Query, nullString(c.Tasks), nullString(c.ModelBuildSID),
-		nullString(c.SampleSID), nullString(c.DialogueSID), c.Status, nullString(c.SourceChannel),
-		nullBytes(c.Results), now.Unix(), now.Unix(), c.AssistantSID, c.AccountSID)
+	res, err := db.w.ExecContext(ctx, insertQuery, queryArgs(&c, now)...)
 	if err != nil {
 		return fmt.Errorf("create query: %w", constraint(err))
 	}
@@ -41,6 +35,54 @@ func (db *DB) CreateQuery(ctx context.Context, q *store.Query) error {
 	c.DateCreated, c.DateUpdated = now, now
 	*q = c
 	return nil
+}
+
+// CreateQueries stores many classified utterances in one transaction, as
+// CreateQuery does each; queries of assistants that no longer exist are
+// skipped. It returns how many it stored.
+func (db *DB) CreateQueries(ctx context.Context, qs []*store.Query) (int, error) {
+	stored := 0
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, insertQuery)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := db.timestamp()
+		for _, q := range qs {
+			if q.SID == "" {
+				q.SID = twilio.NewSID(twilio.PrefixQuery)
+			}
+			if q.Status == "" {
+				q.Status = "pending-review"
+			}
+			res, err := stmt.ExecContext(ctx, queryArgs(q, now)...)
+			if err != nil {
+				return constraint(err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				q.DateCreated, q.DateUpdated = now, now
+				stored++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create queries: %w", err)
+	}
+	return stored, nil
+}
+
+const insertQuery = `INSERT INTO queries
+	(sid, account_sid, assistant_sid, language, query, tasks, model_build_sid, sample_sid, dialogue_sid,
+	 status, source_channel, results, date_created, date_updated)
+	SELECT ?, ?, sid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+	FROM assistants WHERE sid = ? AND account_sid = ?`
+
+func queryArgs(c *store.Query, now time.Time) []any {
+	return []any{c.SID, c.AccountSID, c.Language, c.Query, nullString(c.Tasks), nullString(c.ModelBuildSID),
+		nullString(c.SampleSID), nullString(c.DialogueSID), c.Status, nullString(c.SourceChannel),
+		nullBytes(c.Results), now.Unix(), now.Unix(), c.AssistantSID, c.AccountSID}
 }
 
 // Queries returns the assistant's logged queries, newest first.

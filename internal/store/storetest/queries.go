@@ -34,6 +34,23 @@ func testQueries(t *testing.T, s Store) {
 		t.Errorf("Queries, newest first (-want +got):\n%s", diff)
 	}
 
+	batch := []*store.Query{
+		{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: "one"},
+		{AccountSID: acct.SID, AssistantSID: "UA00000000000000000000000000000000", Language: "en-US", Query: "gone"},
+		{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: "two", SourceChannel: "custom.web"},
+	}
+	n, err := s.CreateQueries(t.Context(), batch)
+	if err != nil || n != 2 {
+		t.Fatalf("CreateQueries = %d, %v; want 2 stored (one assistant is gone)", n, err)
+	}
+	got, err = s.Queries(t.Context(), acct.SID, a.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]store.Query{*batch[2], *batch[0], *q2, *q1}, got); diff != "" {
+		t.Errorf("Queries after a batch (-want +got):\n%s", diff)
+	}
+
 	other := newAccount(t, s, "queries-other")
 	err = s.CreateQuery(t.Context(), &store.Query{AccountSID: other.SID, AssistantSID: a.SID, Language: "en-US", Query: "x"})
 	wantErr(t, "CreateQuery for another account's assistant", err, store.ErrNotFound)

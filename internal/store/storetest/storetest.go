@@ -41,6 +41,7 @@ type Store interface {
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
 	CreateQuery(ctx context.Context, q *store.Query) error
+	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
 }
 
