@@ -157,6 +157,21 @@ func openStore(e *env, dir string) (*sqlite.DB, error) {
 	return db, nil
 }
 
+// openAccount opens the store in dir and returns it with the account the
+// command acts for (see account). The caller closes the store.
+func openAccount(e *env, dir string) (*sqlite.DB, store.Account, error) {
+	db, err := openStore(e, dir)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	acct, err := account(e, db)
+	if err != nil {
+		db.Close()
+		return nil, store.Account{}, err
+	}
+	return db, acct, nil
+}
+
 // account returns the account commands act for: the one PARLEY_ACCOUNT_SID
 // and PARLEY_AUTH_TOKEN pin (created when missing), else the store's first
 // account, else a new one, whose credentials are printed once.

@@ -19,15 +19,11 @@ func runExport(e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: name one assistant (SID or unique name)", errUsage)
 	}
-	db, err := openStore(e, *dir)
+	db, acct, err := openAccount(e, *dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	acct, err := account(e, db)
-	if err != nil {
-		return err
-	}
 	a, err := db.Assistant(e.ctx, acct.SID, pos[0])
 	if err != nil {
 		return fmt.Errorf("assistant %s: %w", pos[0], err)

@@ -32,15 +32,11 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(e, *dir)
+	db, acct, err := openAccount(e, *dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	acct, err := account(e, db)
-	if err != nil {
-		return err
-	}
 	_, err = importFiles(e, db, acct, paths, opts, *strict)
 	return err
 }

@@ -38,15 +38,11 @@ func runServe(e *env, args []string) error {
 	}
 	log := e.logger(*logLevel)
 
-	db, err := openStore(e, *dir)
+	db, acct, err := openAccount(e, *dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	acct, err := account(e, db)
-	if err != nil {
-		return err
-	}
 	if len(imports) > 0 {
 		opts, err := importOptions(maps)
 		if err != nil {
