@@ -23,7 +23,7 @@ func runServe(e *env, args []string) error {
 	timeout := fs.Duration("webhook-timeout", webhook.DefaultTimeout, "timeout of each webhook request")
 	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
-	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a third of the throughput; see BENCHMARKS.md)")
+	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
 	var imports, maps multiFlag
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")

@@ -545,15 +545,18 @@ func (db *DB) Assistants(ctx context.Context, accountSID string) ([]store.Assist
 // unique name and everything it holds: tasks, fields, samples, field types,
 // values, model builds, queries, webhooks and dialogues.
 func (db *DB) DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM assistants
-		WHERE sid = (SELECT sid FROM assistants WHERE `+resolveAssistant+`)`, accountSID, sidOrUniqueName)
+	var sid string
+	err := db.w.QueryRowContext(ctx, `DELETE FROM assistants
+		WHERE sid = (SELECT sid FROM assistants WHERE `+resolveAssistant+`) RETURNING sid`, accountSID, sidOrUniqueName).Scan(&sid)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
 	if err != nil {
 		return fmt.Errorf("delete assistant %s: %w", sidOrUniqueName, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("delete assistant %s: %w", sidOrUniqueName, orErr(err, store.ErrNotFound))
-	}
-	return nil
+	// Its query log is in the other file: delete it after the assistant,
+	// whose absence already keeps new queries out.
+	return db.deleteQueries(ctx, sid)
 }
 
 // orErr returns err if it is not nil, and otherwise def.

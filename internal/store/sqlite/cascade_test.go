@@ -43,7 +43,6 @@ func TestDeleteAssistantLeavesNoRows(t *testing.T) {
 	now := db.timestamp().Unix()
 	for _, q := range []string{
 		`INSERT INTO model_builds (sid, assistant_sid, unique_name, revision, date_created, date_updated) VALUES ('UG1', ?1, 'UG1', 1, ?2, ?2)`,
-		`INSERT INTO queries (sid, account_sid, assistant_sid, language, query, date_created, date_updated) VALUES ('UH1', ?3, ?1, 'en-US', 'hi', ?2, ?2)`,
 		`INSERT INTO webhooks (sid, assistant_sid, unique_name, events, webhook_url, date_created, date_updated) VALUES ('UM1', ?1, 'w', 'onDialogueEnd', 'https://example.com', ?2, ?2)`,
 		`INSERT INTO dialogues (sid, account_sid, assistant_sid, channel, user_id, status, version, date_created, date_updated) VALUES ('UK1', ?3, ?1, 'sms', 'u', 'active', 1, ?2, ?2)`,
 	} {
@@ -51,11 +50,14 @@ func TestDeleteAssistantLeavesNoRows(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	if err := db.CreateQuery(ctx, &store.Query{AccountSID: acct, AssistantSID: a.SID, Language: "en-US", Query: "hi"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.DeleteAssistant(ctx, acct, "bot"); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"assistants", "tasks", "fields", "samples", "field_types", "field_values",
-		"model_builds", "queries", "webhooks", "dialogues"} {
+		"model_builds", "webhooks", "dialogues"} {
 		var n int
 		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -63,5 +65,12 @@ func TestDeleteAssistantLeavesNoRows(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: %d rows left after DeleteAssistant", table, n)
 		}
+	}
+	var n int
+	if err := db.q.QueryRowContext(ctx, `SELECT count(*) FROM queries`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("query log: %d rows left after DeleteAssistant", n)
 	}
 }

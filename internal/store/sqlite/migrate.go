@@ -16,6 +16,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// The query log lives in a database file of its own (its own write lock, so
+// that logging never holds up a turn's save), with its own history.
+//
+//go:embed querylog/*.sql
+var queryLogFiles embed.FS
+
 // A migration is one schema step; version n is the n-th file.
 type migration struct {
 	version int
@@ -23,10 +29,10 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order and checks that they
-// are numbered 1, 2, 3, ... without gaps.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+// migrations returns the migrations in dir of fsys in order and checks that
+// they are numbered 1, 2, 3, ... without gaps.
+func migrations(fsys embed.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +43,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil || v != i+1 {
 			return nil, fmt.Errorf("migration %s: want number %04d", e.Name(), i+1)
 		}
-		b, err := fs.ReadFile(migrationFiles, "migrations/"+e.Name())
+		b, err := fs.ReadFile(fsys, dir+"/"+e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -50,8 +56,8 @@ func migrations() ([]migration, error) {
 // runs in its own write transaction together with the bump of the version
 // row, so a failed step leaves the database at the previous version, and two
 // processes opening the same file at once apply each step once.
-func migrate(ctx context.Context, w *sql.DB) error {
-	ms, err := migrations()
+func migrate(ctx context.Context, w *sql.DB, fsys embed.FS, dir string) error {
+	ms, err := migrations(fsys, dir)
 	if err != nil {
 		return err
 	}

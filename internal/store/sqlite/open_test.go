@@ -14,7 +14,7 @@ func TestOpenConfiguresAndMigrates(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open #%d: %v", i+1, err)
 		}
-		ms, err := migrations()
+		ms, err := migrations(migrationFiles, "migrations")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,6 +44,9 @@ type DB struct {
 	assistantRef   *sql.Stmt
 	account        *sql.Stmt
 
+	// q is the query log, a database file of its own; one connection.
+	q *sql.DB
+
 	// The checkpointer copies the WAL into the database in the background,
 	// so that the fsyncs of a checkpoint never stall a turn's commit.
 	ckpt     *sql.DB
@@ -92,7 +95,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{w: w, now: time.Now}
 	// Migrate on the writer first: it switches the file to WAL mode before
 	// any query-only connection opens.
-	if err := migrate(ctx, w); err != nil {
+	if err := migrate(ctx, w, migrationFiles, "migrations"); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -121,7 +124,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	ckpt.SetMaxOpenConns(1)
 	db.ckpt, db.stopCkpt, db.ckptDone = ckpt, make(chan struct{}), make(chan struct{})
 	go db.checkpointer()
+
+	qpath := QueryLogPath(path)
+	q, err := sql.Open("sqlite", qpath+"?"+wq.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open query log %s: %w", qpath, err)
+	}
+	q.SetMaxOpenConns(1)
+	db.q = q
+	if err := migrate(ctx, q, queryLogFiles, "querylog"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open query log %s: %w", qpath, err)
+	}
 	return db, nil
+}
+
+// QueryLogPath is the file of the query log beside the database at path:
+// parley.db's is parley-queries.db.
+func QueryLogPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-queries" + ext
 }
 
 // checkpointer runs a passive checkpoint every checkpointEvery until Close.
@@ -189,6 +212,9 @@ func (db *DB) Close() error {
 	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
+	}
+	if db.q != nil {
+		errs = append(errs, db.q.Close())
 	}
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
