@@ -15,7 +15,6 @@ package nlu
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -84,19 +83,6 @@ const DefaultThreshold = 0.3
 // bots (see BENCHMARKS.md).
 const BackgroundThreshold = 0.4
 
-// AutoThreshold is the default threshold of an assistant whose classifier
-// knows n tasks. With few tasks, every probability is larger, and so must be
-// the threshold: 0.8 for 2 tasks, 0.1 less for each doubling, down to
-// DefaultThreshold. It was chosen on the fixture bots' own samples (leave one
-// out, for the tasks they should reach) and on CLINC150's out-of-scope train
-// and val utterances (for the fallback); see BENCHMARKS.md.
-func AutoThreshold(n int) float64 {
-	if n < 2 {
-		return 0.8
-	}
-	return max(DefaultThreshold, min(0.8, 0.8-0.1*math.Log2(float64(n)/2)))
-}
-
 // ModelOptions tune [TrainModel].
 type ModelOptions struct {
 	// Classifier, when set, trains a classifier that routes utterances no
@@ -120,12 +106,6 @@ type part struct {
 }
 
 var tagRE = regexp.MustCompile(`\{([^{}]+)\}`)
-
-// Train builds a Model from the samples of a's tasks with the default
-// options. Tags naming no field of their task are matched as literal words.
-func Train(a *assistant.Assistant, types TypeResolver) (*Model, error) {
-	return TrainModel(a, types, ModelOptions{})
-}
 
 // TrainModel builds a Model from the samples of a's tasks: an exact matcher
 // of the samples (after normalisation, with typed {field} slots) and a
