@@ -40,6 +40,16 @@ func queryResult(c *compiled, res nlu.Result) *QueryResult {
 	return out
 }
 
+// queryRecord is the Query resource's record of a classification.
+func (c *compiled) queryRecord(q nlu.Query, language string, out *QueryResult) (*store.Query, error) {
+	results, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Query{AccountSID: c.a.AccountSID, AssistantSID: c.a.SID, Language: language, Query: q.Text,
+		Tasks: strings.Join(q.Tasks, ","), ModelBuildSID: c.build, Results: results}, nil
+}
+
 // QueryLog stores the queries of assistants that log them; *sqlite.DB is one.
 type QueryLog interface {
 	CreateQuery(ctx context.Context, q *store.Query) error
@@ -61,14 +71,13 @@ func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantN
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	out := queryResult(c, c.nlu.Classify(nlu.Query{Text: text, Tasks: tasks, Now: e.opts.Now()}))
+	nq := nlu.Query{Text: text, Tasks: tasks, Now: e.opts.Now()}
+	out := queryResult(c, c.nlu.Classify(nq))
 	if log != nil && c.a.LogQueries {
-		results, err := json.Marshal(out)
+		q, err := c.queryRecord(nq, language, out)
 		if err != nil {
 			return nil, fmt.Errorf("query: %w", err)
 		}
-		q := &store.Query{AccountSID: c.a.AccountSID, AssistantSID: c.a.SID, Language: language, Query: text,
-			Tasks: strings.Join(tasks, ","), ModelBuildSID: c.build, Results: results}
 		if err := log.CreateQuery(ctx, q); err != nil {
 			return nil, fmt.Errorf("query: log: %w", err)
 		}

@@ -2,7 +2,6 @@ package dialogue
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -401,12 +400,10 @@ func (r *run) logQuery(q nlu.Query, res nlu.Result) {
 	if !r.c.a.LogQueries || r.e.queries == nil {
 		return
 	}
-	out := queryResult(r.c, res)
-	results, err := json.Marshal(out)
+	rec, err := r.c.queryRecord(q, r.t.Language, queryResult(r.c, res))
 	if err != nil {
 		return
 	}
-	r.query = &store.Query{AccountSID: r.c.a.AccountSID, AssistantSID: r.c.a.SID, Language: r.t.Language,
-		Query: q.Text, Tasks: strings.Join(q.Tasks, ","), ModelBuildSID: r.c.build, DialogueSID: r.d.SID,
-		SourceChannel: r.t.Channel, Results: results}
+	rec.DialogueSID, rec.SourceChannel = r.d.SID, r.t.Channel
+	r.query = rec
 }
