@@ -18,7 +18,7 @@ func (r *run) startCollect(ctx context.Context, c *actions.Collect) {
 		if q.Type == "" {
 			continue
 		}
-		if _, ok := r.c.fieldType(q.Type); !ok {
+		if _, ok := r.c.types(q.Type); !ok {
 			r.fail(ctx, 90104, fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type))
 			return
 		}
@@ -189,7 +189,7 @@ func (r *run) check(ctx context.Context, c *actions.Collect, q *actions.Question
 		cs.Validations++
 	}
 	if q.Type != "" {
-		ext, ok := r.c.fieldType(q.Type)
+		ext, ok := r.c.types(q.Type)
 		if !ok {
 			r.note(Fault{Code: 90104, Message: fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type)})
 			return "", false

@@ -7,7 +7,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
-	"github.com/parleyhq/parley/internal/fields"
 	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -21,7 +20,7 @@ type compiled struct {
 	tasks    map[string]*compiledTask // by unique name, and by lower-cased name
 	defaults actions.Defaults
 	style    actions.StyleSheet
-	types    nlu.TypeResolver
+	types    nlu.TypeResolver // field types: the assistant's custom ones, else Twilio.*
 	nlu      Classifier
 
 	// problems found while compiling; each fails the turn that meets it.
@@ -136,7 +135,3 @@ func (c *compiled) task(name string) *compiledTask {
 	}
 	return c.tasks[strings.ToLower(name)]
 }
-
-// fieldType resolves a field type name: a custom type of the assistant, or a
-// built-in Twilio.* type.
-func (c *compiled) fieldType(name string) (fields.Extractor, bool) { return c.types(name) }
