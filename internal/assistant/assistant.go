@@ -41,6 +41,12 @@ type Assistant struct {
 	// extension, schema key nluThreshold); 0 means the engine's default.
 	NLUThreshold float64
 
+	// CallbackURL, CallbackEvents and DevelopmentStage are properties of the
+	// REST resource that the schema file does not carry.
+	CallbackURL      string
+	CallbackEvents   string
+	DevelopmentStage string // in-development (the default) or in-production
+
 	// Revision grows by one on every change to the assistant or anything it
 	// holds, so that caches of compiled assistants know when to rebuild.
 	Revision    int64
@@ -110,6 +116,9 @@ type FieldValue struct {
 	Language  string
 	Value     string
 	SynonymOf string
+	// SynonymOfSID is the SID of the canonical value, set by the store
+	// (the REST resource shows it); empty for a canonical value.
+	SynonymOfSID string
 
 	DateCreated time.Time
 	DateUpdated time.Time

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -122,3 +123,50 @@ type Query struct {
 	DateCreated   time.Time
 	DateUpdated   time.Time
 }
+
+// A Webhook is an assistant's event webhook (the Webhooks resource): Parley
+// calls WebhookURL when one of Events happens.
+type Webhook struct {
+	SID           string // UM…
+	AccountSID    string
+	AssistantSID  string
+	UniqueName    string
+	Events        string // space-separated event names
+	WebhookURL    string
+	WebhookMethod string // GET or POST
+	DateCreated   time.Time
+	DateUpdated   time.Time
+}
+
+// Patches change some properties of a stored thing and leave the others as
+// they are: a nil pointer (or a nil JSON document) means "unchanged".
+type (
+	// AssistantPatch updates an assistant's own properties.
+	AssistantPatch struct {
+		UniqueName, FriendlyName                      *string
+		LogQueries                                    *bool
+		Defaults, StyleSheet                          json.RawMessage
+		CallbackURL, CallbackEvents, DevelopmentStage *string
+	}
+	// TaskPatch updates a task.
+	TaskPatch struct {
+		UniqueName, FriendlyName, ActionsURL *string
+		Actions                              json.RawMessage
+	}
+	// SamplePatch updates a sample.
+	SamplePatch struct {
+		Language, TaggedText, SourceChannel *string
+	}
+	// FieldTypePatch updates a custom field type.
+	FieldTypePatch struct {
+		UniqueName, FriendlyName *string
+	}
+	// WebhookPatch updates an event webhook.
+	WebhookPatch struct {
+		UniqueName, Events, WebhookURL, WebhookMethod *string
+	}
+	// QueryPatch relabels a logged query.
+	QueryPatch struct {
+		SampleSID, Status *string
+	}
+)
