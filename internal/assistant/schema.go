@@ -56,6 +56,16 @@ var (
 
 var tagRE = regexp.MustCompile(`\{([^{}]*)\}`)
 
+// Tags returns the field names a sample's tagged text marks, as in "to
+// {city} on {date}", in order.
+func Tags(tagged string) []string {
+	var out []string
+	for _, m := range tagRE.FindAllStringSubmatch(tagged, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
 // ParseSchema reads an Autopilot assistant schema file (schema.md), checks
 // it, and returns the assistant it describes, with no SIDs and no dates: the
 // store assigns them.
@@ -526,13 +536,13 @@ func (s *schemaParser) samples(path string, raw json.RawMessage, fields []Field)
 			lang = defaultLanguage
 		}
 		bad := false
-		for _, m := range tagRE.FindAllStringSubmatch(text, -1) {
-			if !hasField(fields, m[1]) {
+		for _, tag := range Tags(text) {
+			if !hasField(fields, tag) {
 				names := make([]string, len(fields))
 				for i, f := range fields {
 					names[i] = f.UniqueName
 				}
-				s.Errorf(spath+".taggedText", "tag {%s} names no field of the task%s", m[1], jsonwalk.DidYouMean(m[1], names))
+				s.Errorf(spath+".taggedText", "tag {%s} names no field of the task%s", tag, jsonwalk.DidYouMean(tag, names))
 				bad = true
 			}
 		}

@@ -1,0 +1,226 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// Store is what the API reads and writes; *sqlite.DB is one.
+type Store interface {
+	store.AccountSource
+
+	CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
+	AssistantRef(ctx context.Context, accountSID, sidOrName string) (store.AssistantRef, error)
+	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
+	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
+	DeleteAssistant(ctx context.Context, accountSID, sidOrName string) error
+	ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
+
+	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)
+	UpdateTask(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.TaskPatch) (assistant.Task, error)
+	DeleteTask(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+
+	CreateField(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, f assistant.Field) (assistant.Field, error)
+	DeleteField(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sidOrName string) error
+
+	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
+	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
+	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
+
+	CreateFieldType(ctx context.Context, accountSID, assistantSID string, ft assistant.FieldType) (assistant.FieldType, error)
+	UpdateFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.FieldTypePatch) (assistant.FieldType, error)
+	DeleteFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
+	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
+
+	CreateWebhook(ctx context.Context, w *store.Webhook) error
+	Webhook(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.Webhook, error)
+	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
+	UpdateWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.WebhookPatch) (*store.Webhook, error)
+	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+
+	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
+	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.ModelBuild, error)
+	ModelBuilds(ctx context.Context, accountSID, assistantSID string) ([]store.ModelBuild, error)
+	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
+	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
+
+	CreateQuery(ctx context.Context, q *store.Query) error
+	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
+	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
+	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
+	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
+
+	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
+}
+
+// Engine classifies queries; *dialogue.Engine is one.
+type Engine interface {
+	Query(ctx context.Context, log dialogue.QueryLog, accountSID, assistantName, language, text string, tasks []string) (*dialogue.QueryResult, error)
+}
+
+// A Server serves the REST API. Its fields are set before [Server.Register]
+// and not changed after.
+type Server struct {
+	Store  Store
+	Engine Engine
+	// Accounts authenticates requests; Store when nil (a
+	// [store.AccountCache] in front of it saves a query per request).
+	Accounts store.AccountSource
+	Logger   *slog.Logger
+	// PublicURL is the server's base URL as clients reach it, used in the
+	// url, links and page URLs of responses; taken from each request when
+	// empty.
+	PublicURL string
+	// Builds, when set, is told of every model build created, so that it
+	// starts at once instead of at its next poll.
+	Builds interface{ Wake() }
+	// Now is time.Now when nil.
+	Now func() time.Time
+}
+
+// A request is what every handler gets beyond the HTTP request: the
+// authenticated account and the base URL of responses.
+type request struct {
+	*http.Request
+	account store.Account
+	base    string // scheme://host, no trailing slash
+	form    form
+}
+
+// handlerFunc is a handler that returns its error for [Server.handle] to
+// render.
+type handlerFunc func(w http.ResponseWriter, r *request) error
+
+// handle authenticates the request, parses its form, runs h and renders an
+// error it returns: a *twilio.Error as it is, anything else as a 500 whose
+// details go to the log only.
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, hr *http.Request) {
+		err := s.serve(w, hr, h)
+		if err == nil {
+			return
+		}
+		te, ok := errors.AsType[*twilio.Error](err)
+		if !ok {
+			s.logger().Error("api", "method", hr.Method, "path", hr.URL.Path, "error", err)
+			te = twilio.NewError(http.StatusInternalServerError, twilio.CodeInternal, "internal server error")
+		}
+		twilio.WriteError(w, te)
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, hr *http.Request, h handlerFunc) error {
+	acct, err := s.authenticate(hr)
+	if err != nil {
+		return err
+	}
+	hr.Body = http.MaxBytesReader(w, hr.Body, maxBody)
+	if err := hr.ParseForm(); err != nil {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the request is not a valid form: %v", err)
+	}
+	r := &request{Request: hr, account: acct, base: s.baseURL(hr)}
+	r.form = form{hr.Form}
+	if hr.Method == http.MethodPost {
+		r.form = form{hr.PostForm}
+	}
+	return h(w, r)
+}
+
+// maxBody bounds a request body: the largest is an Actions, Defaults or
+// StyleSheet document.
+const maxBody = 1 << 20
+
+// authenticate checks HTTP Basic auth as AccountSid:AuthToken.
+func (s *Server) authenticate(r *http.Request) (store.Account, error) {
+	deny := twilio.NewError(http.StatusUnauthorized, twilio.CodeAuthenticate, "Authenticate: HTTP Basic auth with your AccountSid and AuthToken is required")
+	user, pass, ok := r.BasicAuth()
+	if !ok || !twilio.IsSID(twilio.PrefixAccount, user) {
+		return store.Account{}, deny
+	}
+	accounts := s.Accounts
+	if accounts == nil {
+		accounts = s.Store
+	}
+	acct, err := accounts.Account(r.Context(), user)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Account{}, deny
+	}
+	if err != nil {
+		return store.Account{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(pass), []byte(acct.AuthToken)) != 1 {
+		return store.Account{}, deny
+	}
+	return acct, nil
+}
+
+func (s *Server) baseURL(r *http.Request) string {
+	if s.PublicURL != "" {
+		return strings.TrimSuffix(s.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: r.Host}).String()
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// writeJSON writes v with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+// noContent answers a delete.
+func noContent(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// date formats a time as the API does: RFC 3339, UTC, whole seconds.
+func date(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
+
+// nullable returns nil for "", else &s: unset optional fields are JSON null.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
