@@ -12,9 +12,9 @@ import (
 // and {Webhook} take a SID or a unique name; the others a SID.
 func (s *Server) Register(mux *http.ServeMux) {
 	const (
-		a   = "/v1/Assistants/{Assistant}"
-		t   = a + "/Tasks/{Task}"
-		ft  = a + "/FieldTypes/{FieldType}"
+		a  = "/v1/Assistants/{Assistant}"
+		t  = a + "/Tasks/{Task}"
+		ft = a + "/FieldTypes/{FieldType}"
 	)
 	routes := []struct {
 		pattern string
@@ -106,4 +106,3 @@ func (s *Server) Register(mux *http.ServeMux) {
 		twilio.WriteError(w, notFound(r.URL.Path))
 	})
 }
-
