@@ -42,6 +42,13 @@ func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name st
 	if err := s.UpdateModelBuild(ctx, b); err != nil {
 		return b, fmt.Errorf("model build %s: %w", b.SID, err)
 	}
+	return b, train(ctx, s, a, b)
+}
+
+// train trains the model of build b, which is building, from assistant a,
+// and records the outcome in the store: completed with the model, or failed
+// with the reason, which it also returns.
+func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.ModelBuild) error {
 	start := time.Now()
 	data, trainErr := func() ([]byte, error) {
 		m, err := trainModel(a, nlu.Types(a))
@@ -57,10 +64,10 @@ func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name st
 		b.Status, b.Model = store.BuildCompleted, data
 	}
 	if err := s.UpdateModelBuild(ctx, b); err != nil {
-		return b, fmt.Errorf("model build %s: %w", b.SID, err)
+		return fmt.Errorf("model build %s: %w", b.SID, err)
 	}
 	if trainErr != nil {
-		return b, fmt.Errorf("model build %s failed: %w", b.SID, trainErr)
+		return fmt.Errorf("model build %s failed: %w", b.SID, trainErr)
 	}
-	return b, nil
+	return nil
 }
