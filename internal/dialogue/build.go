@@ -55,7 +55,13 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 		if err != nil {
 			return nil, err
 		}
-		return m.MarshalBinary()
+		data, err := m.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		// What the build trained on, for Restore.
+		b.Schema, err = assistant.MarshalSchema(a)
+		return data, err
 	}()
 	b.BuildDuration = int(math.Ceil(time.Since(start).Seconds()))
 	if trainErr != nil {

@@ -91,8 +91,12 @@ type ModelBuild struct {
 	BuildDuration  int   // seconds; 0 until the build ends
 	Revision       int64 // the assistant revision the build trains on
 	Model          []byte
-	DateCreated    time.Time
-	DateUpdated    time.Time
+	// Schema is the assistant the build trained on, as a schema file
+	// (assistant.MarshalSchema): what Restore brings the assistant back to.
+	// Read with the model.
+	Schema      []byte
+	DateCreated time.Time
+	DateUpdated time.Time
 }
 
 // BuildState is what an assistant shows of its model builds.
