@@ -28,6 +28,9 @@ type Store interface {
 	AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error)
 	Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error)
 	DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error
+	CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
+	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
 
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
@@ -51,6 +54,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("lookup", func(t *testing.T) { testLookup(t, open(t)) })
 	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
+	t.Run("create-assistant", func(t *testing.T) { testCreateAssistant(t, open(t)) })
+	t.Run("update-assistant", func(t *testing.T) { testUpdateAssistant(t, open(t)) })
+	t.Run("assistant-heads", func(t *testing.T) { testAssistantHeads(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
