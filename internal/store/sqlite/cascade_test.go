@@ -74,3 +74,51 @@ func TestDeleteAssistantLeavesNoRows(t *testing.T) {
 		t.Errorf("query log: %d rows left after DeleteAssistant", n)
 	}
 }
+
+// TestDeleteLeavesNoRows checks the cascades of the one-at-a-time deletes
+// at the table level.
+func TestDeleteLeavesNoRows(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	acct := twilio.NewSID(twilio.PrefixAccount)
+	if err := db.CreateAccount(ctx, store.Account{SID: acct, AuthToken: twilio.NewAuthToken()}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.ImportAssistant(ctx, &assistant.Assistant{
+		AccountSID: acct,
+		UniqueName: "bot",
+		Tasks: []assistant.Task{{
+			UniqueName: "t",
+			Fields:     []assistant.Field{{UniqueName: "f", FieldType: "colour"}},
+			Samples:    []assistant.Sample{{Language: "en-US", TaggedText: "{f}"}},
+		}},
+		FieldTypes: []assistant.FieldType{{UniqueName: "colour", Values: []assistant.FieldValue{
+			{Language: "en-US", Value: "red"},
+			{Language: "en-US", Value: "crimson", SynonymOf: "red"},
+			{Language: "en-US", Value: "blue"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := db.DeleteTask(ctx, acct, a.SID, "t"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"tasks", "fields", "samples"} {
+		if n := count(table); n != 0 {
+			t.Errorf("%s: %d rows left after DeleteTask", table, n)
+		}
+	}
+}

@@ -32,6 +32,15 @@ type Store interface {
 	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
 	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
 
+	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)
+	UpdateTask(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.TaskPatch) (assistant.Task, error)
+	DeleteTask(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	CreateField(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, f assistant.Field) (assistant.Field, error)
+	DeleteField(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sidOrName string) error
+	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
+	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
+	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
+
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
@@ -57,6 +66,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("create-assistant", func(t *testing.T) { testCreateAssistant(t, open(t)) })
 	t.Run("update-assistant", func(t *testing.T) { testUpdateAssistant(t, open(t)) })
 	t.Run("assistant-heads", func(t *testing.T) { testAssistantHeads(t, open(t)) })
+	t.Run("tasks", func(t *testing.T) { testTasks(t, open(t)) })
+	t.Run("fields", func(t *testing.T) { testFields(t, open(t)) })
+	t.Run("samples", func(t *testing.T) { testSamples(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
