@@ -121,4 +121,18 @@ func TestDeleteLeavesNoRows(t *testing.T) {
 			t.Errorf("%s: %d rows left after DeleteTask", table, n)
 		}
 	}
+	if err := db.DeleteFieldValue(ctx, acct, a.SID, "colour", a.FieldTypes[0].Values[0].SID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("field_values"); n != 1 {
+		t.Errorf("field_values: %d rows after deleting red, want blue only", n)
+	}
+	if err := db.DeleteFieldType(ctx, acct, a.SID, "colour"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"field_types", "field_values"} {
+		if n := count(table); n != 0 {
+			t.Errorf("%s: %d rows left after DeleteFieldType", table, n)
+		}
+	}
 }

@@ -40,6 +40,11 @@ type Store interface {
 	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
 	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
 	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
+	CreateFieldType(ctx context.Context, accountSID, assistantSID string, ft assistant.FieldType) (assistant.FieldType, error)
+	UpdateFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.FieldTypePatch) (assistant.FieldType, error)
+	DeleteFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
+	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
 
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
@@ -69,6 +74,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("tasks", func(t *testing.T) { testTasks(t, open(t)) })
 	t.Run("fields", func(t *testing.T) { testFields(t, open(t)) })
 	t.Run("samples", func(t *testing.T) { testSamples(t, open(t)) })
+	t.Run("field-types", func(t *testing.T) { testFieldTypes(t, open(t)) })
+	t.Run("field-values", func(t *testing.T) { testFieldValues(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
