@@ -46,6 +46,12 @@ type Store interface {
 	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
 	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
 
+	CreateWebhook(ctx context.Context, w *store.Webhook) error
+	Webhook(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.Webhook, error)
+	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
+	UpdateWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.WebhookPatch) (*store.Webhook, error)
+	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
@@ -76,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("samples", func(t *testing.T) { testSamples(t, open(t)) })
 	t.Run("field-types", func(t *testing.T) { testFieldTypes(t, open(t)) })
 	t.Run("field-values", func(t *testing.T) { testFieldValues(t, open(t)) })
+	t.Run("webhooks", func(t *testing.T) { testWebhooks(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
