@@ -66,6 +66,9 @@ type Store interface {
 	CreateQuery(ctx context.Context, q *store.Query) error
 	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
+	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
+	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
+	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
@@ -86,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
+	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {
