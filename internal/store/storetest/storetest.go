@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/assistant"
@@ -63,6 +64,8 @@ type Store interface {
 	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
+	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
+	ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error)
 	CreateQuery(ctx context.Context, q *store.Query) error
 	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
@@ -88,6 +91,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("webhooks", func(t *testing.T) { testWebhooks(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
+	t.Run("rename-model-build", func(t *testing.T) { testRenameModelBuild(t, open(t)) })
+	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
 	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 }
