@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -366,38 +367,118 @@ func (db *DB) Assistant(ctx context.Context, accountSID, sidOrUniqueName string)
 	return a, nil
 }
 
-func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+// The columns of the scan functions below: each table under its usual
+// alias (a, t, f, s, ft, v).
+const (
+	assistantColumns = `a.sid, a.account_sid, a.unique_name, a.friendly_name, a.log_queries, a.defaults, a.style_sheet,
+	a.model_build, a.nlu_threshold, a.callback_url, a.callback_events, a.development_stage, a.revision,
+	a.date_created, a.date_updated`
+	taskColumns      = `t.sid, t.unique_name, t.friendly_name, t.actions, t.actions_url, t.date_created, t.date_updated`
+	fieldColumns     = `f.sid, f.unique_name, f.field_type, f.date_created, f.date_updated`
+	sampleColumns    = `s.sid, s.language, s.tagged_text, s.source_channel, s.date_created, s.date_updated`
+	fieldTypeColumns = `ft.sid, ft.unique_name, ft.friendly_name, ft.date_created, ft.date_updated`
+	valueColumns     = `v.sid, v.language, v.value, v.synonym_of, v.synonym_of_sid, v.date_created, v.date_updated`
+)
+
+// scanAssistant reads assistantColumns: the assistant without its tasks and
+// field types.
+func scanAssistant(s scanner) (*assistant.Assistant, error) {
 	a := &assistant.Assistant{}
-	var defaults, styleSheet sql.NullString
+	var defaults, styleSheet, callbackURL, callbackEvents sql.NullString
 	var threshold sql.NullFloat64
 	var created, updated int64
-	err := tx.QueryRowContext(ctx, `SELECT sid, account_sid, unique_name, friendly_name, log_queries,
-			defaults, style_sheet, model_build, nlu_threshold, revision, date_created, date_updated
-		FROM assistants WHERE `+resolveAssistant, accountSID, sidOrUniqueName).
-		Scan(&a.SID, &a.AccountSID, &a.UniqueName, &a.FriendlyName, &a.LogQueries,
-			&defaults, &styleSheet, &a.ModelBuild, &threshold, &a.Revision, &created, &updated)
+	if err := s.Scan(&a.SID, &a.AccountSID, &a.UniqueName, &a.FriendlyName, &a.LogQueries, &defaults, &styleSheet,
+		&a.ModelBuild, &threshold, &callbackURL, &callbackEvents, &a.DevelopmentStage, &a.Revision,
+		&created, &updated); err != nil {
+		return nil, err
+	}
+	a.Defaults, a.StyleSheet = rawJSON(defaults), rawJSON(styleSheet)
+	a.NLUThreshold = threshold.Float64
+	a.CallbackURL, a.CallbackEvents = callbackURL.String, callbackEvents.String
+	a.DateCreated, a.DateUpdated = fromUnix(created), fromUnix(updated)
+	return a, nil
+}
+
+// scanTask reads the columns of prefix (when given), then taskColumns.
+func scanTask(s scanner, prefix ...any) (assistant.Task, error) {
+	var t assistant.Task
+	var actions, actionsURL sql.NullString
+	var created, updated int64
+	if err := s.Scan(append(prefix, &t.SID, &t.UniqueName, &t.FriendlyName, &actions, &actionsURL, &created, &updated)...); err != nil {
+		return assistant.Task{}, err
+	}
+	t.Actions, t.ActionsURL = rawJSON(actions), actionsURL.String
+	t.DateCreated, t.DateUpdated = fromUnix(created), fromUnix(updated)
+	return t, nil
+}
+
+// scanField reads the columns of prefix (when given), then fieldColumns.
+func scanField(s scanner, prefix ...any) (assistant.Field, error) {
+	var f assistant.Field
+	var created, updated int64
+	if err := s.Scan(append(prefix, &f.SID, &f.UniqueName, &f.FieldType, &created, &updated)...); err != nil {
+		return assistant.Field{}, err
+	}
+	f.DateCreated, f.DateUpdated = fromUnix(created), fromUnix(updated)
+	return f, nil
+}
+
+// scanSample reads the columns of prefix (when given), then sampleColumns.
+func scanSample(s scanner, prefix ...any) (assistant.Sample, error) {
+	var sm assistant.Sample
+	var channel sql.NullString
+	var created, updated int64
+	if err := s.Scan(append(prefix, &sm.SID, &sm.Language, &sm.TaggedText, &channel, &created, &updated)...); err != nil {
+		return assistant.Sample{}, err
+	}
+	sm.SourceChannel = channel.String
+	sm.DateCreated, sm.DateUpdated = fromUnix(created), fromUnix(updated)
+	return sm, nil
+}
+
+// scanFieldType reads the columns of prefix (when given), then
+// fieldTypeColumns: the type without its values.
+func scanFieldType(s scanner, prefix ...any) (assistant.FieldType, error) {
+	var ft assistant.FieldType
+	var created, updated int64
+	if err := s.Scan(append(prefix, &ft.SID, &ft.UniqueName, &ft.FriendlyName, &created, &updated)...); err != nil {
+		return assistant.FieldType{}, err
+	}
+	ft.DateCreated, ft.DateUpdated = fromUnix(created), fromUnix(updated)
+	return ft, nil
+}
+
+// scanValue reads the columns of prefix (when given), then valueColumns.
+func scanValue(s scanner, prefix ...any) (assistant.FieldValue, error) {
+	var v assistant.FieldValue
+	var synonymOf, synonymOfSID sql.NullString
+	var created, updated int64
+	if err := s.Scan(append(prefix, &v.SID, &v.Language, &v.Value, &synonymOf, &synonymOfSID, &created, &updated)...); err != nil {
+		return assistant.FieldValue{}, err
+	}
+	v.SynonymOf, v.SynonymOfSID = synonymOf.String, synonymOfSID.String
+	v.DateCreated, v.DateUpdated = fromUnix(created), fromUnix(updated)
+	return v, nil
+}
+
+func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	a, err := scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
+		FROM assistants a WHERE `+resolveAssistant, accountSID, sidOrUniqueName))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	a.Defaults, a.StyleSheet = rawJSON(defaults), rawJSON(styleSheet)
-	a.NLUThreshold = threshold.Float64
-	a.DateCreated, a.DateUpdated = fromUnix(created), fromUnix(updated)
 
 	// Tasks, then their fields and samples in one query each.
 	taskIndex := map[string]int{}
-	err = each(ctx, tx, `SELECT sid, unique_name, friendly_name, actions, actions_url, date_created, date_updated
-		FROM tasks WHERE assistant_sid = ? ORDER BY position, id`, []any{a.SID}, func(rows *sql.Rows) error {
-		var t assistant.Task
-		var actions, actionsURL sql.NullString
-		var created, updated int64
-		if err := rows.Scan(&t.SID, &t.UniqueName, &t.FriendlyName, &actions, &actionsURL, &created, &updated); err != nil {
+	err = each(ctx, tx, `SELECT `+taskColumns+`
+		FROM tasks t WHERE t.assistant_sid = ? ORDER BY t.position, t.id`, []any{a.SID}, func(rows *sql.Rows) error {
+		t, err := scanTask(rows)
+		if err != nil {
 			return err
 		}
-		t.Actions, t.ActionsURL = rawJSON(actions), actionsURL.String
-		t.DateCreated, t.DateUpdated = fromUnix(created), fromUnix(updated)
 		taskIndex[t.SID] = len(a.Tasks)
 		a.Tasks = append(a.Tasks, t)
 		return nil
@@ -405,16 +486,14 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	if err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
-	err = each(ctx, tx, `SELECT f.task_sid, f.sid, f.unique_name, f.field_type, f.date_created, f.date_updated
+	err = each(ctx, tx, `SELECT f.task_sid, `+fieldColumns+`
 		FROM fields f JOIN tasks t ON t.sid = f.task_sid
 		WHERE t.assistant_sid = ? ORDER BY t.position, t.id, f.position, f.id`, []any{a.SID}, func(rows *sql.Rows) error {
 		var taskSID string
-		var f assistant.Field
-		var created, updated int64
-		if err := rows.Scan(&taskSID, &f.SID, &f.UniqueName, &f.FieldType, &created, &updated); err != nil {
+		f, err := scanField(rows, &taskSID)
+		if err != nil {
 			return err
 		}
-		f.DateCreated, f.DateUpdated = fromUnix(created), fromUnix(updated)
 		t := &a.Tasks[taskIndex[taskSID]]
 		t.Fields = append(t.Fields, f)
 		return nil
@@ -422,18 +501,14 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	if err != nil {
 		return nil, fmt.Errorf("fields: %w", err)
 	}
-	err = each(ctx, tx, `SELECT s.task_sid, s.sid, s.language, s.tagged_text, s.source_channel, s.date_created, s.date_updated
+	err = each(ctx, tx, `SELECT s.task_sid, `+sampleColumns+`
 		FROM samples s JOIN tasks t ON t.sid = s.task_sid
 		WHERE t.assistant_sid = ? ORDER BY t.position, t.id, s.position, s.id`, []any{a.SID}, func(rows *sql.Rows) error {
 		var taskSID string
-		var s assistant.Sample
-		var channel sql.NullString
-		var created, updated int64
-		if err := rows.Scan(&taskSID, &s.SID, &s.Language, &s.TaggedText, &channel, &created, &updated); err != nil {
+		s, err := scanSample(rows, &taskSID)
+		if err != nil {
 			return err
 		}
-		s.SourceChannel = channel.String
-		s.DateCreated, s.DateUpdated = fromUnix(created), fromUnix(updated)
 		t := &a.Tasks[taskIndex[taskSID]]
 		t.Samples = append(t.Samples, s)
 		return nil
@@ -443,14 +518,12 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	}
 
 	typeIndex := map[string]int{}
-	err = each(ctx, tx, `SELECT sid, unique_name, friendly_name, date_created, date_updated
-		FROM field_types WHERE assistant_sid = ? ORDER BY position, id`, []any{a.SID}, func(rows *sql.Rows) error {
-		var ft assistant.FieldType
-		var created, updated int64
-		if err := rows.Scan(&ft.SID, &ft.UniqueName, &ft.FriendlyName, &created, &updated); err != nil {
+	err = each(ctx, tx, `SELECT `+fieldTypeColumns+`
+		FROM field_types ft WHERE ft.assistant_sid = ? ORDER BY ft.position, ft.id`, []any{a.SID}, func(rows *sql.Rows) error {
+		ft, err := scanFieldType(rows)
+		if err != nil {
 			return err
 		}
-		ft.DateCreated, ft.DateUpdated = fromUnix(created), fromUnix(updated)
 		typeIndex[ft.SID] = len(a.FieldTypes)
 		a.FieldTypes = append(a.FieldTypes, ft)
 		return nil
@@ -458,18 +531,14 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	if err != nil {
 		return nil, fmt.Errorf("field types: %w", err)
 	}
-	err = each(ctx, tx, `SELECT v.field_type_sid, v.sid, v.language, v.value, v.synonym_of, v.date_created, v.date_updated
+	err = each(ctx, tx, `SELECT v.field_type_sid, `+valueColumns+`
 		FROM field_values v JOIN field_types ft ON ft.sid = v.field_type_sid
 		WHERE ft.assistant_sid = ? ORDER BY ft.position, ft.id, v.position, v.id`, []any{a.SID}, func(rows *sql.Rows) error {
 		var typeSID string
-		var v assistant.FieldValue
-		var synonymOf sql.NullString
-		var created, updated int64
-		if err := rows.Scan(&typeSID, &v.SID, &v.Language, &v.Value, &synonymOf, &created, &updated); err != nil {
+		v, err := scanValue(rows, &typeSID)
+		if err != nil {
 			return err
 		}
-		v.SynonymOf = synonymOf.String
-		v.DateCreated, v.DateUpdated = fromUnix(created), fromUnix(updated)
 		ft := &a.FieldTypes[typeIndex[typeSID]]
 		ft.Values = append(ft.Values, v)
 		return nil
@@ -573,4 +642,138 @@ func nullFloat(f float64) any {
 		return nil
 	}
 	return f
+}
+
+// CreateAssistant stores a new, empty assistant (no tasks, no field types) of
+// the account a.AccountSID from a's UniqueName (the new SID when empty),
+// FriendlyName, LogQueries, Defaults, StyleSheet, CallbackURL, CallbackEvents
+// and DevelopmentStage ("in-development" when empty), and returns it as
+// stored: revision 1, in need of a model build. The rest of a is ignored.
+//
+// Errors: [store.ErrInvalid] when a.AccountSID is empty; [store.ErrNotFound]
+// when the account does not exist; [store.ErrExists] when the account has an
+// assistant of that unique name.
+func (db *DB) CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error) {
+	if a.AccountSID == "" {
+		return nil, fmt.Errorf("create assistant %s: account required: %w", a.UniqueName, store.ErrInvalid)
+	}
+	sid := twilio.NewSID(twilio.PrefixAssistant)
+	name := cmp.Or(a.UniqueName, sid)
+	now := db.timestamp().Unix()
+	var out *assistant.Assistant
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO assistants
+			(sid, account_sid, unique_name, friendly_name, log_queries, defaults, style_sheet, callback_url,
+			 callback_events, development_stage, needs_model_build, revision, date_created, date_updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
+			sid, a.AccountSID, name, a.FriendlyName, a.LogQueries, nullBytes(a.Defaults), nullBytes(a.StyleSheet),
+			nullString(a.CallbackURL), nullString(a.CallbackEvents), cmp.Or(a.DevelopmentStage, developmentStage),
+			now, now)
+		if err != nil {
+			return constraint(err)
+		}
+		out, err = assistantHead(ctx, tx, a.AccountSID, sid)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create assistant %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// developmentStage is an assistant's stage when none is given.
+const developmentStage = "in-development"
+
+// UpdateAssistant changes the properties p sets of the account's assistant
+// with the given SID or unique name (the SID wins when both match), and
+// returns it without its tasks and field types, as [DB.AssistantHeads] does.
+// A unique name or development stage set to "" becomes the default of
+// [DB.CreateAssistant]; a Defaults or StyleSheet set to an empty, non-nil
+// document is unset. Every update is a change: the revision grows by one.
+//
+// Errors: [store.ErrNotFound] when the account has no such assistant;
+// [store.ErrExists] when the new unique name is another assistant's.
+func (db *DB) UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error) {
+	now := db.timestamp().Unix()
+	var out *assistant.Assistant
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var sid string
+		err := tx.QueryRowContext(ctx, `SELECT sid FROM assistants WHERE `+resolveAssistant, accountSID, sidOrName).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var u update
+		if p.UniqueName != nil {
+			u.set("unique_name", cmp.Or(*p.UniqueName, sid))
+		}
+		if p.FriendlyName != nil {
+			u.set("friendly_name", *p.FriendlyName)
+		}
+		if p.LogQueries != nil {
+			u.set("log_queries", *p.LogQueries)
+		}
+		if p.Defaults != nil {
+			u.set("defaults", nullBytes(p.Defaults))
+		}
+		if p.StyleSheet != nil {
+			u.set("style_sheet", nullBytes(p.StyleSheet))
+		}
+		if p.CallbackURL != nil {
+			u.set("callback_url", nullString(*p.CallbackURL))
+		}
+		if p.CallbackEvents != nil {
+			u.set("callback_events", nullString(*p.CallbackEvents))
+		}
+		if p.DevelopmentStage != nil {
+			u.set("development_stage", cmp.Or(*p.DevelopmentStage, developmentStage))
+		}
+		u.add("revision = revision + 1")
+		u.add("needs_model_build = 1")
+		u.set("date_updated", now)
+		if err := u.exec(ctx, tx, "assistants", sid); err != nil {
+			return err
+		}
+		out, err = assistantHead(ctx, tx, accountSID, sid)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update assistant %s: %w", sidOrName, err)
+	}
+	return out, nil
+}
+
+// assistantHead reads the account's assistant sid without its tasks and
+// field types.
+func assistantHead(ctx context.Context, tx *sql.Tx, accountSID, sid string) (*assistant.Assistant, error) {
+	a, err := scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
+		FROM assistants a WHERE a.sid = ? AND a.account_sid = ?`, sid, accountSID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	return a, err
+}
+
+// AssistantHeads returns the account's assistants, oldest first, with their
+// own properties but without their tasks and field types. An account without
+// assistants, or no account, has none.
+func (db *DB) AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error) {
+	var as []*assistant.Assistant
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		return each(ctx, tx, `SELECT `+assistantColumns+`
+			FROM assistants a WHERE a.account_sid = ? ORDER BY a.id`, []any{accountSID}, func(rows *sql.Rows) error {
+			a, err := scanAssistant(rows)
+			if err != nil {
+				return err
+			}
+			as = append(as, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list assistants: %w", err)
+	}
+	return as, nil
 }

@@ -74,3 +74,65 @@ func TestDeleteAssistantLeavesNoRows(t *testing.T) {
 		t.Errorf("query log: %d rows left after DeleteAssistant", n)
 	}
 }
+
+// TestDeleteLeavesNoRows checks the cascades of the one-at-a-time deletes
+// at the table level.
+func TestDeleteLeavesNoRows(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	acct := twilio.NewSID(twilio.PrefixAccount)
+	if err := db.CreateAccount(ctx, store.Account{SID: acct, AuthToken: twilio.NewAuthToken()}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.ImportAssistant(ctx, &assistant.Assistant{
+		AccountSID: acct,
+		UniqueName: "bot",
+		Tasks: []assistant.Task{{
+			UniqueName: "t",
+			Fields:     []assistant.Field{{UniqueName: "f", FieldType: "colour"}},
+			Samples:    []assistant.Sample{{Language: "en-US", TaggedText: "{f}"}},
+		}},
+		FieldTypes: []assistant.FieldType{{UniqueName: "colour", Values: []assistant.FieldValue{
+			{Language: "en-US", Value: "red"},
+			{Language: "en-US", Value: "crimson", SynonymOf: "red"},
+			{Language: "en-US", Value: "blue"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := db.DeleteTask(ctx, acct, a.SID, "t"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"tasks", "fields", "samples"} {
+		if n := count(table); n != 0 {
+			t.Errorf("%s: %d rows left after DeleteTask", table, n)
+		}
+	}
+	if err := db.DeleteFieldValue(ctx, acct, a.SID, "colour", a.FieldTypes[0].Values[0].SID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("field_values"); n != 1 {
+		t.Errorf("field_values: %d rows after deleting red, want blue only", n)
+	}
+	if err := db.DeleteFieldType(ctx, acct, a.SID, "colour"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"field_types", "field_values"} {
+		if n := count(table); n != 0 {
+			t.Errorf("%s: %d rows left after DeleteFieldType", table, n)
+		}
+	}
+}

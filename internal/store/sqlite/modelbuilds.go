@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -282,3 +284,77 @@ func scanBuild(s scanner, withModel bool) (*store.ModelBuild, error) {
 
 // nullInt maps 0 to NULL.
 func nullInt(n int) sql.NullInt64 { return sql.NullInt64{Int64: int64(n), Valid: n != 0} }
+
+// RenameModelBuild sets the unique name of the build of the assistant
+// assistantSID (a SID, not a name) of account accountSID with the given SID
+// or unique name (the SID wins when both match), and its date_updated, and
+// returns it without its model. An empty uniqueName is the build's SID, as
+// in [DB.CreateModelBuild]. Errors: [store.ErrNotFound] when there is no such
+// build; [store.ErrExists] when the assistant has another build of that
+// name.
+func (db *DB) RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error) {
+	var b *store.ModelBuild
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var sid string
+		err := tx.QueryRowContext(ctx, `SELECT b.sid FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid
+			WHERE `+resolveBuild, accountSID, assistantSID, sidOrName).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var u update
+		u.set("unique_name", cmp.Or(uniqueName, sid))
+		u.set("date_updated", db.timestamp().Unix())
+		if err := u.exec(ctx, tx, "model_builds", sid); err != nil {
+			return err
+		}
+		b, err = readBuild(ctx, tx, sid)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rename model build %s: %w", sidOrName, err)
+	}
+	return b, nil
+}
+
+// ClaimModelBuild hands the oldest build waiting for a node to node: a build
+// enqueued, or building under a claim that ran out (its node died). In one
+// write transaction it sets the build's status to building, its claim to
+// node until now plus lease, and its date_updated, and returns it without
+// its model; [store.ErrNotFound] when no build waits. A build set to
+// building by [DB.UpdateModelBuild] without a claim is never claimed. A node
+// that builds for longer than its lease claims the build again to extend
+// the lease; another node may have claimed it meanwhile.
+func (db *DB) ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error) {
+	now := db.timestamp()
+	var b *store.ModelBuild
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var sid string
+		err := tx.QueryRowContext(ctx, `UPDATE model_builds
+			SET status = 'building', claimed_by = ?1, claimed_until = ?2, date_updated = ?3
+			WHERE sid = (SELECT sid FROM model_builds
+				WHERE status IN ('enqueued', 'building') AND (status = 'enqueued' OR claimed_until < ?3)
+				ORDER BY id LIMIT 1)
+			RETURNING sid`, node, now.Add(lease).Unix(), now.Unix()).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		b, err = readBuild(ctx, tx, sid)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim model build for %s: %w", node, err)
+	}
+	return b, nil
+}
+
+// readBuild reads the build sid without its model.
+func readBuild(ctx context.Context, tx *sql.Tx, sid string) (*store.ModelBuild, error) {
+	return scanBuild(tx.QueryRowContext(ctx, `SELECT `+buildColumns+`
+		FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid WHERE b.sid = ?`, sid), false)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -114,11 +115,30 @@ func queryArgs(c *store.Query) []any {
 		nullString(c.SourceChannel), nullBytes(c.Results), c.DateCreated.Unix(), c.DateUpdated.Unix()}
 }
 
+// queryColumns are the columns scanQuery reads.
+const queryColumns = `sid, account_sid, assistant_sid, language, query, COALESCE(tasks, ''),
+	COALESCE(model_build_sid, ''), COALESCE(sample_sid, ''), COALESCE(dialogue_sid, ''), status,
+	COALESCE(source_channel, ''), results, date_created, date_updated`
+
+func scanQuery(s scanner) (*store.Query, error) {
+	q := &store.Query{}
+	var results sql.NullString
+	var created, updated int64
+	if err := s.Scan(&q.SID, &q.AccountSID, &q.AssistantSID, &q.Language, &q.Query, &q.Tasks,
+		&q.ModelBuildSID, &q.SampleSID, &q.DialogueSID, &q.Status, &q.SourceChannel, &results,
+		&created, &updated); err != nil {
+		return nil, err
+	}
+	if results.Valid {
+		q.Results = []byte(results.String)
+	}
+	q.DateCreated, q.DateUpdated = fromUnix(created), fromUnix(updated)
+	return q, nil
+}
+
 // Queries returns the assistant's logged queries, newest first.
 func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error) {
-	rows, err := db.q.QueryContext(ctx, `SELECT sid, account_sid, assistant_sid, language, query, COALESCE(tasks, ''),
-			COALESCE(model_build_sid, ''), COALESCE(sample_sid, ''), COALESCE(dialogue_sid, ''), status,
-			COALESCE(source_channel, ''), results, date_created, date_updated
+	rows, err := db.q.QueryContext(ctx, `SELECT `+queryColumns+`
 		FROM queries WHERE account_sid = ? AND assistant_sid = ? ORDER BY id DESC`, accountSID, assistantSID)
 	if err != nil {
 		return nil, fmt.Errorf("list queries: %w", err)
@@ -126,24 +146,80 @@ func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string) ([]s
 	defer rows.Close()
 	var out []store.Query
 	for rows.Next() {
-		var q store.Query
-		var results sql.NullString
-		var created, updated int64
-		if err := rows.Scan(&q.SID, &q.AccountSID, &q.AssistantSID, &q.Language, &q.Query, &q.Tasks,
-			&q.ModelBuildSID, &q.SampleSID, &q.DialogueSID, &q.Status, &q.SourceChannel, &results,
-			&created, &updated); err != nil {
+		q, err := scanQuery(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list queries: %w", err)
 		}
-		if results.Valid {
-			q.Results = []byte(results.String)
-		}
-		q.DateCreated, q.DateUpdated = fromUnix(created), fromUnix(updated)
-		out = append(out, q)
+		out = append(out, *q)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list queries: %w", err)
 	}
 	return out, nil
+}
+
+// Query returns the logged query sid of the assistant assistantSID (a SID,
+// not a name) of account accountSID.
+func (db *DB) Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error) {
+	q, err := scanQuery(db.q.QueryRowContext(ctx, `SELECT `+queryColumns+`
+		FROM queries WHERE sid = ? AND account_sid = ? AND assistant_sid = ?`, sid, accountSID, assistantSID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get query %s: %w", sid, err)
+	}
+	return q, nil
+}
+
+// Query statuses, which [DB.UpdateQuery] accepts.
+var queryStatuses = []string{"pending-review", "reviewed", "discarded"}
+
+// UpdateQuery changes the sample and status that p sets of the logged query
+// sid (named as in [DB.Query]), sets its date_updated, and returns it. A
+// sample set to "" is unset; the store does not check that a sample names
+// one. Errors: [store.ErrInvalid] when the status is none of pending-review,
+// reviewed and discarded; [store.ErrNotFound] when there is no such query.
+func (db *DB) UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error) {
+	if p.Status != nil && !slices.Contains(queryStatuses, *p.Status) {
+		return nil, fmt.Errorf("update query %s: status %q: %w", sid, *p.Status, store.ErrInvalid)
+	}
+	var q *store.Query
+	err := inTx(ctx, db.q, func(tx *sql.Tx) error {
+		var u update
+		if p.SampleSID != nil {
+			u.set("sample_sid", nullString(*p.SampleSID))
+		}
+		if p.Status != nil {
+			u.set("status", *p.Status)
+		}
+		u.set("date_updated", db.timestamp().Unix())
+		var err error
+		q, err = scanQuery(tx.QueryRowContext(ctx, `UPDATE queries SET `+u.clause()+`
+			WHERE sid = ? AND account_sid = ? AND assistant_sid = ?
+			RETURNING `+queryColumns, append(u.args, sid, accountSID, assistantSID)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update query %s: %w", sid, err)
+	}
+	return q, nil
+}
+
+// DeleteQuery deletes the logged query sid (named as in [DB.Query]).
+func (db *DB) DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error {
+	res, err := db.q.ExecContext(ctx, `DELETE FROM queries WHERE sid = ? AND account_sid = ? AND assistant_sid = ?`,
+		sid, accountSID, assistantSID)
+	if err != nil {
+		return fmt.Errorf("delete query %s: %w", sid, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("delete query %s: %w", sid, orErr(err, store.ErrNotFound))
+	}
+	return nil
 }
 
 // deleteQueries removes the query log of an assistant (deleted with it).

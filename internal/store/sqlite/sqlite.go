@@ -275,3 +275,28 @@ func nullBytes(b []byte) any {
 	}
 	return string(b)
 }
+
+// An update collects the SET clause of an UPDATE statement from the members
+// of a patch that are set.
+type update struct {
+	cols []string
+	args []any
+}
+
+// set adds "col = v" to the clause.
+func (u *update) set(col string, v any) {
+	u.cols = append(u.cols, col+" = ?")
+	u.args = append(u.args, v)
+}
+
+// add adds a clause of its own, such as "n = n + 1".
+func (u *update) add(clause string) { u.cols = append(u.cols, clause) }
+
+// clause returns the SET clause, without SET; its arguments are u.args.
+func (u *update) clause() string { return strings.Join(u.cols, ", ") }
+
+// exec runs UPDATE table SET … WHERE sid = sid in tx.
+func (u *update) exec(ctx context.Context, tx *sql.Tx, table, sid string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+u.clause()+` WHERE sid = ?`, append(u.args, sid)...)
+	return constraint(err)
+}

@@ -106,12 +106,12 @@ var equateEmpty = cmp.FilterPath(func(p cmp.Path) bool {
 var ignoreStoreAssigned = cmp.Options{
 	jsonEqual,
 	equateEmpty,
-	cmpopts.IgnoreFields(assistant.Assistant{}, "SID", "Revision", "DateCreated", "DateUpdated"),
+	cmpopts.IgnoreFields(assistant.Assistant{}, "SID", "Revision", "DateCreated", "DateUpdated", "DevelopmentStage"),
 	cmpopts.IgnoreFields(assistant.Task{}, "SID", "DateCreated", "DateUpdated"),
 	cmpopts.IgnoreFields(assistant.Field{}, "SID", "DateCreated", "DateUpdated"),
 	cmpopts.IgnoreFields(assistant.Sample{}, "SID", "DateCreated", "DateUpdated"),
 	cmpopts.IgnoreFields(assistant.FieldType{}, "SID", "DateCreated", "DateUpdated"),
-	cmpopts.IgnoreFields(assistant.FieldValue{}, "SID", "DateCreated", "DateUpdated"),
+	cmpopts.IgnoreFields(assistant.FieldValue{}, "SID", "SynonymOfSID", "DateCreated", "DateUpdated"),
 }
 
 // exact compares two stored assistants.
@@ -137,6 +137,9 @@ func checkAssigned(t *testing.T, a *assistant.Assistant, before time.Time) {
 	}
 	sid("assistant", twilio.PrefixAssistant, a.SID)
 	dates("assistant", a.DateCreated, a.DateUpdated)
+	if a.DevelopmentStage != "in-development" {
+		t.Errorf("DevelopmentStage = %q, want in-development", a.DevelopmentStage)
+	}
 	for _, tk := range a.Tasks {
 		sid("task "+tk.UniqueName, twilio.PrefixTask, tk.SID)
 		dates("task "+tk.UniqueName, tk.DateCreated, tk.DateUpdated)
@@ -155,8 +158,31 @@ func checkAssigned(t *testing.T, a *assistant.Assistant, before time.Time) {
 		for _, v := range ft.Values {
 			sid("value "+v.Value, twilio.PrefixFieldValue, v.SID)
 			dates("value "+v.Value, v.DateCreated, v.DateUpdated)
+			checkSynonym(t, ft, v)
 		}
 	}
+}
+
+// checkSynonym checks that the value v of ft names its canonical value by
+// both its string and its SID, or neither.
+func checkSynonym(t *testing.T, ft assistant.FieldType, v assistant.FieldValue) {
+	t.Helper()
+	if v.SynonymOf == "" {
+		if v.SynonymOfSID != "" {
+			t.Errorf("canonical value %q: SynonymOfSID = %q, want none", v.Value, v.SynonymOfSID)
+		}
+		return
+	}
+	for _, c := range ft.Values {
+		if c.SID == v.SynonymOfSID {
+			if c.Value != v.SynonymOf || c.SynonymOf != "" {
+				t.Errorf("synonym %q of %q: SynonymOfSID names %q (synonym of %q), want the canonical %q",
+					v.Value, v.SynonymOf, c.Value, c.SynonymOf, v.SynonymOf)
+			}
+			return
+		}
+	}
+	t.Errorf("synonym %q of %q: SynonymOfSID %q names no value of %s", v.Value, v.SynonymOf, v.SynonymOfSID, ft.UniqueName)
 }
 
 func importOK(t *testing.T, s Store, a *assistant.Assistant) *assistant.Assistant {

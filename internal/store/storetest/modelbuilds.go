@@ -3,6 +3,7 @@ package storetest
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/assistant"
@@ -371,5 +372,148 @@ func testModelBuilds(t *testing.T, s Store) {
 		}
 		_, err := s.ModelBuild(ctx, acct.SID, a.SID, b.SID)
 		wantErr(t, "ModelBuild of a deleted assistant", err, store.ErrNotFound)
+	})
+}
+
+func testRenameModelBuild(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "rename-builds")
+	other := newAccount(t, s, "other")
+	a := namedAssistant(t, s, acct, "rename-builds")
+	b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "v1"})
+	complete(t, s, b, "model")
+	createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "taken"})
+	a = getOK(t, s, acct.SID, a.SID)
+
+	for _, tc := range []struct{ name, key, to, want string }{
+		{"by-name", "v1", "v2", "v2"},
+		{"by-sid", b.SID, "v3", "v3"},
+		{"same-name", "v3", "v3", "v3"},
+		{"to-sid", "v3", "", b.SID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := now()
+			got, err := s.RenameModelBuild(ctx, acct.SID, a.SID, tc.key, tc.to)
+			if err != nil {
+				t.Fatalf("RenameModelBuild: %v", err)
+			}
+			checkDate(t, "DateUpdated", got.DateUpdated, start)
+			want := *buildOK(t, s, acct.SID, a.SID, b.SID)
+			if want.UniqueName != tc.want {
+				t.Errorf("stored UniqueName = %q, want %q", want.UniqueName, tc.want)
+			}
+			want.Model = nil
+			if diff := cmp.Diff(&want, got); diff != "" {
+				t.Errorf("RenameModelBuild (-get +rename):\n%s", diff)
+			}
+			if stored := buildOK(t, s, acct.SID, a.SID, b.SID); string(stored.Model) != "model" || stored.Status != store.BuildCompleted {
+				t.Errorf("after rename: Status, Model = %s, %q; want kept", stored.Status, stored.Model)
+			}
+			checkChanged(t, s, a, false, start)
+			checkBuildState(t, s, a, store.BuildState{LatestModelBuildSID: b.SID})
+		})
+	}
+
+	for _, tc := range []failCase{
+		{"name-taken", func() error {
+			_, err := s.RenameModelBuild(ctx, acct.SID, a.SID, b.SID, "taken")
+			return err
+		}, store.ErrExists},
+		{"unknown", func() error {
+			_, err := s.RenameModelBuild(ctx, acct.SID, a.SID, "nope", "x")
+			return err
+		}, store.ErrNotFound},
+		{"other-account", func() error {
+			_, err := s.RenameModelBuild(ctx, other.SID, a.SID, b.SID, "x")
+			return err
+		}, store.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := buildOK(t, s, acct.SID, a.SID, b.SID)
+			wantErr(t, tc.name, tc.call(), tc.want)
+			if diff := cmp.Diff(want, buildOK(t, s, acct.SID, a.SID, b.SID)); diff != "" {
+				t.Errorf("a failed rename changed the build (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+// testClaimModelBuild needs a store of its own: a claim takes builds of
+// every account.
+func testClaimModelBuild(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "claim")
+	other := newAccount(t, s, "other")
+	a := namedAssistant(t, s, acct, "claim")
+	theirs := namedAssistant(t, s, other, "theirs")
+
+	claimOK := func(t *testing.T, node string, lease time.Duration, want *store.ModelBuild) *store.ModelBuild {
+		t.Helper()
+		start := now()
+		got, err := s.ClaimModelBuild(ctx, node, lease)
+		if err != nil {
+			t.Fatalf("ClaimModelBuild(%s): %v", node, err)
+		}
+		if got.SID != want.SID {
+			t.Fatalf("ClaimModelBuild(%s) = %s, want %s", node, got.SID, want.SID)
+		}
+		checkDate(t, "DateUpdated", got.DateUpdated, start)
+		w := *buildOK(t, s, want.AccountSID, want.AssistantSID, want.SID)
+		if w.Status != store.BuildBuilding {
+			t.Errorf("claimed build: Status = %s, want building", w.Status)
+		}
+		if diff := cmp.Diff(&w, got); diff != "" {
+			t.Errorf("ClaimModelBuild (-get +claim):\n%s", diff)
+		}
+		return got
+	}
+	noClaim := func(t *testing.T) {
+		t.Helper()
+		_, err := s.ClaimModelBuild(ctx, "idle", time.Minute)
+		wantErr(t, "ClaimModelBuild with nothing to build", err, store.ErrNotFound)
+	}
+
+	noClaim(t)
+
+	// Builds that wait for no node: ended, or building without a claim.
+	done := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+	complete(t, s, done, "done")
+	for _, status := range []string{store.BuildFailed, store.BuildCanceled, store.BuildBuilding} {
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+		b.Status = status
+		updateBuildOK(t, s, b)
+	}
+	noClaim(t)
+
+	first := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "first"})
+	second := createBuildOK(t, s, &store.ModelBuild{AccountSID: other.SID, AssistantSID: theirs.SID, UniqueName: "second"})
+	third := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, UniqueName: "third"})
+	before := getOK(t, s, acct.SID, a.SID)
+	start := now()
+
+	t.Run("oldest-first", func(t *testing.T) {
+		claimOK(t, "node-1", time.Hour, first)
+		got := claimOK(t, "node-2", time.Hour, second)
+		if got.AccountSID != other.SID || got.AssistantSID != theirs.SID {
+			t.Errorf("claimed build of %s/%s, want %s/%s", got.AccountSID, got.AssistantSID, other.SID, theirs.SID)
+		}
+	})
+	t.Run("lease-expires", func(t *testing.T) {
+		// node-3 dies at once: its lease ended before it began.
+		claimOK(t, "node-3", -time.Hour, third)
+		claimOK(t, "node-4", time.Hour, third)
+		noClaim(t)
+	})
+	t.Run("leaves-assistant", func(t *testing.T) {
+		checkChanged(t, s, before, false, start)
+		checkBuildState(t, s, before, store.BuildState{LatestModelBuildSID: done.SID})
+	})
+	t.Run("deleted-assistant", func(t *testing.T) {
+		c := namedAssistant(t, s, acct, "claim-deleted")
+		createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: c.SID})
+		if err := s.DeleteAssistant(ctx, acct.SID, c.SID); err != nil {
+			t.Fatalf("DeleteAssistant: %v", err)
+		}
+		noClaim(t)
 	})
 }

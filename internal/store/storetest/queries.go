@@ -58,3 +58,137 @@ func testQueries(t *testing.T, s Store) {
 		t.Errorf("another account sees %d queries (%v)", len(got), err)
 	}
 }
+
+func testQueryEdits(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "query-edits")
+	other := newAccount(t, s, "other")
+	a := namedAssistant(t, s, acct, "query-edits")
+	b := namedAssistant(t, s, acct, "query-edits-too")
+
+	q := &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: "a table for two",
+		ModelBuildSID: twilio.NewSID(twilio.PrefixModelBuild), Results: []byte(`{"task":"book_table","fields":[]}`)}
+	if err := s.CreateQuery(ctx, q); err != nil {
+		t.Fatalf("CreateQuery: %v", err)
+	}
+	queryOK := func(t *testing.T) *store.Query {
+		t.Helper()
+		got, err := s.Query(ctx, acct.SID, a.SID, q.SID)
+		if err != nil {
+			t.Fatalf("Query: %v", err)
+		}
+		return got
+	}
+	t.Run("get", func(t *testing.T) {
+		if diff := cmp.Diff(q, queryOK(t)); diff != "" {
+			t.Errorf("Query (-create +get):\n%s", diff)
+		}
+	})
+
+	sample := a.Task("book_table").Samples[0].SID
+	t.Run("update", func(t *testing.T) {
+		for _, tc := range []struct {
+			name  string
+			patch store.QueryPatch
+			want  func(*store.Query)
+		}{
+			{"nothing", store.QueryPatch{}, func(*store.Query) {}},
+			{"sample", store.QueryPatch{SampleSID: new(sample)}, func(q *store.Query) { q.SampleSID = sample }},
+			{"status", store.QueryPatch{Status: new("reviewed")}, func(q *store.Query) { q.Status = "reviewed" }},
+			{"both", store.QueryPatch{SampleSID: new(""), Status: new("discarded")}, func(q *store.Query) {
+				q.SampleSID, q.Status = "", "discarded"
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := getOK(t, s, acct.SID, a.SID)
+				start := now()
+				want := queryOK(t)
+				got, err := s.UpdateQuery(ctx, acct.SID, a.SID, q.SID, tc.patch)
+				if err != nil {
+					t.Fatalf("UpdateQuery: %v", err)
+				}
+				checkDate(t, "DateUpdated", got.DateUpdated, start)
+				tc.want(want)
+				want.DateUpdated = got.DateUpdated
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("UpdateQuery (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(got, queryOK(t)); diff != "" {
+					t.Errorf("Query after update (-update +get):\n%s", diff)
+				}
+				checkChanged(t, s, before, false, start)
+			})
+		}
+	})
+
+	for _, tc := range []failCase{
+		{"get-unknown", func() error {
+			_, err := s.Query(ctx, acct.SID, a.SID, twilio.NewSID(twilio.PrefixQuery))
+			return err
+		}, store.ErrNotFound},
+		{"get-other-account", func() error {
+			_, err := s.Query(ctx, other.SID, a.SID, q.SID)
+			return err
+		}, store.ErrNotFound},
+		{"get-other-assistant", func() error {
+			_, err := s.Query(ctx, acct.SID, b.SID, q.SID)
+			return err
+		}, store.ErrNotFound},
+		{"update-bad-status", func() error {
+			_, err := s.UpdateQuery(ctx, acct.SID, a.SID, q.SID, store.QueryPatch{Status: new("done")})
+			return err
+		}, store.ErrInvalid},
+		{"update-no-status", func() error {
+			_, err := s.UpdateQuery(ctx, acct.SID, a.SID, q.SID, store.QueryPatch{Status: new("")})
+			return err
+		}, store.ErrInvalid},
+		{"update-unknown", func() error {
+			_, err := s.UpdateQuery(ctx, acct.SID, a.SID, twilio.NewSID(twilio.PrefixQuery), store.QueryPatch{Status: new("reviewed")})
+			return err
+		}, store.ErrNotFound},
+		{"update-other-account", func() error {
+			_, err := s.UpdateQuery(ctx, other.SID, a.SID, q.SID, store.QueryPatch{Status: new("reviewed")})
+			return err
+		}, store.ErrNotFound},
+		{"update-other-assistant", func() error {
+			_, err := s.UpdateQuery(ctx, acct.SID, b.SID, q.SID, store.QueryPatch{Status: new("reviewed")})
+			return err
+		}, store.ErrNotFound},
+		{"delete-unknown", func() error {
+			return s.DeleteQuery(ctx, acct.SID, a.SID, twilio.NewSID(twilio.PrefixQuery))
+		}, store.ErrNotFound},
+		{"delete-other-account", func() error { return s.DeleteQuery(ctx, other.SID, a.SID, q.SID) }, store.ErrNotFound},
+		{"delete-other-assistant", func() error { return s.DeleteQuery(ctx, acct.SID, b.SID, q.SID) }, store.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := queryOK(t)
+			wantErr(t, tc.name, tc.call(), tc.want)
+			if diff := cmp.Diff(want, queryOK(t)); diff != "" {
+				t.Errorf("a failed call changed the query (-before +after):\n%s", diff)
+			}
+		})
+	}
+
+	t.Run("delete", func(t *testing.T) {
+		kept := &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: "kept"}
+		if err := s.CreateQuery(ctx, kept); err != nil {
+			t.Fatalf("CreateQuery: %v", err)
+		}
+		before := getOK(t, s, acct.SID, a.SID)
+		start := now()
+		if err := s.DeleteQuery(ctx, acct.SID, a.SID, q.SID); err != nil {
+			t.Fatalf("DeleteQuery: %v", err)
+		}
+		_, err := s.Query(ctx, acct.SID, a.SID, q.SID)
+		wantErr(t, "Query after delete", err, store.ErrNotFound)
+		wantErr(t, "DeleteQuery again", s.DeleteQuery(ctx, acct.SID, a.SID, q.SID), store.ErrNotFound)
+		got, err := s.Queries(ctx, acct.SID, a.SID)
+		if err != nil {
+			t.Fatalf("Queries: %v", err)
+		}
+		if diff := cmp.Diff([]store.Query{*kept}, got); diff != "" {
+			t.Errorf("Queries after delete (-want +got):\n%s", diff)
+		}
+		checkChanged(t, s, before, false, start)
+	})
+}

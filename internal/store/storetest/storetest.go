@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/assistant"
@@ -28,6 +29,29 @@ type Store interface {
 	AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error)
 	Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error)
 	DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error
+	CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
+	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
+
+	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)
+	UpdateTask(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.TaskPatch) (assistant.Task, error)
+	DeleteTask(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	CreateField(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, f assistant.Field) (assistant.Field, error)
+	DeleteField(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sidOrName string) error
+	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
+	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
+	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
+	CreateFieldType(ctx context.Context, accountSID, assistantSID string, ft assistant.FieldType) (assistant.FieldType, error)
+	UpdateFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.FieldTypePatch) (assistant.FieldType, error)
+	DeleteFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string) error
+	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
+	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
+
+	CreateWebhook(ctx context.Context, w *store.Webhook) error
+	Webhook(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.Webhook, error)
+	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
+	UpdateWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.WebhookPatch) (*store.Webhook, error)
+	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
 
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
@@ -40,9 +64,14 @@ type Store interface {
 	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
+	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
+	ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error)
 	CreateQuery(ctx context.Context, q *store.Query) error
 	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
+	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
+	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
+	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
 }
 
 // Run runs the conformance suite. open must return a new, empty store.
@@ -51,9 +80,21 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("lookup", func(t *testing.T) { testLookup(t, open(t)) })
 	t.Run("delete-assistant", func(t *testing.T) { testDeleteAssistant(t, open(t)) })
+	t.Run("create-assistant", func(t *testing.T) { testCreateAssistant(t, open(t)) })
+	t.Run("update-assistant", func(t *testing.T) { testUpdateAssistant(t, open(t)) })
+	t.Run("assistant-heads", func(t *testing.T) { testAssistantHeads(t, open(t)) })
+	t.Run("tasks", func(t *testing.T) { testTasks(t, open(t)) })
+	t.Run("fields", func(t *testing.T) { testFields(t, open(t)) })
+	t.Run("samples", func(t *testing.T) { testSamples(t, open(t)) })
+	t.Run("field-types", func(t *testing.T) { testFieldTypes(t, open(t)) })
+	t.Run("field-values", func(t *testing.T) { testFieldValues(t, open(t)) })
+	t.Run("webhooks", func(t *testing.T) { testWebhooks(t, open(t)) })
 	t.Run("dialogues", func(t *testing.T) { testDialogues(t, open(t)) })
 	t.Run("model-builds", func(t *testing.T) { testModelBuilds(t, open(t)) })
+	t.Run("rename-model-build", func(t *testing.T) { testRenameModelBuild(t, open(t)) })
+	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
+	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {
