@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -67,10 +70,18 @@ func runServe(e *env, args []string) error {
 	eng := dialogue.New(db, client, opts)
 	defer eng.Close() // writes the queries still queued
 
+	// Model builds enqueued through the REST API train in the background.
+	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log})
+	buildCtx, stopBuilds := context.WithCancel(context.Background())
+	buildsDone := make(chan struct{})
+	go func() { builder.Run(buildCtx); close(buildsDone) }()
+	defer func() { stopBuilds(); <-buildsDone }()
+
 	mux := http.NewServeMux()
 	// Accounts are read once per accountTTL, not on every request.
 	accounts := &store.AccountCache{Source: db, TTL: accountTTL}
 	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
+	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -90,6 +101,7 @@ func runServe(e *env, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "parley %s serving on %s (account %s)\n", Version, base, acct.SID)
+	fmt.Fprintf(e.stdout, "REST API: %s/v1/Assistants (HTTP Basic auth AccountSid:AuthToken)\n", base)
 	fmt.Fprintf(e.stdout, "custom channel: POST %s/v2/%s/{assistant}/custom/{channel} with UserId and Text\n", base, acct.SID)
 
 	errc := make(chan error, 1)
@@ -120,4 +132,13 @@ func envOr(e *env, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// hostname names this node in the model builds it claims.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "parley"
+	}
+	return h + ":" + strconv.Itoa(os.Getpid())
 }

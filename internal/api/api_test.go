@@ -1,0 +1,262 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/twilio"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+// A testServer is the REST API on a real store, over real HTTP.
+type testServer struct {
+	*httptest.Server
+	db   *sqlite.DB
+	acct store.Account
+}
+
+func newServer(t *testing.T) *testServer {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: "secret-token"}
+	if err := db.CreateAccount(t.Context(), acct); err != nil {
+		t.Fatal(err)
+	}
+	hooks, err := webhook.New(webhook.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := dialogue.New(db, hooks, dialogue.Options{})
+	t.Cleanup(func() { eng.Close() })
+	builder := dialogue.NewBuilder(db, hooks, dialogue.BuilderOptions{Poll: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { builder.Run(ctx); close(done) }()
+	mux := http.NewServeMux()
+	(&api.Server{Store: db, Engine: eng, Builds: builder}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { srv.Close(); cancel(); <-done })
+	return &testServer{Server: srv, db: db, acct: acct}
+}
+
+// do sends a request with the account's credentials and returns the status
+// and the decoded JSON body (nil when empty).
+func (s *testServer) do(t *testing.T, method, path string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.SetBasicAuth(s.acct.SID, s.acct.AuthToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) == 0 {
+		return resp.StatusCode, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s %s: %d, not JSON: %s", method, path, resp.StatusCode, data)
+	}
+	return resp.StatusCode, m
+}
+
+// must is do that fails the test unless the status is want.
+func (s *testServer) must(t *testing.T, want int, method, path string, form url.Values) map[string]any {
+	t.Helper()
+	got, m := s.do(t, method, path, form)
+	if got != want {
+		t.Fatalf("%s %s: status %d, want %d: %v", method, path, got, want, m)
+	}
+	return m
+}
+
+func TestAuthRequired(t *testing.T) {
+	s := newServer(t)
+	for _, tc := range []struct{ name, user, pass string }{
+		{"none", "", ""},
+		{"wrong-token", s.acct.SID, "nope"},
+		{"unknown-account", twilio.NewSID(twilio.PrefixAccount), "secret-token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL+"/v1/Assistants", nil)
+			if tc.user != "" {
+				req.SetBasicAuth(tc.user, tc.pass)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var e twilio.Error
+			json.NewDecoder(resp.Body).Decode(&e)
+			if resp.StatusCode != 401 || e.Code != 20003 || e.Status != 401 {
+				t.Errorf("status %d, body %+v; want 401 with code 20003", resp.StatusCode, e)
+			}
+		})
+	}
+}
+
+func TestErrorsAreTwilioShaped(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}})
+	for _, tc := range []struct {
+		name, method, path string
+		form               url.Values
+		status, code       int
+		message            string
+	}{
+		{"unknown-path", "GET", "/v1/Assistants/bot/Nope", nil, 404, 20404, "/v1/Assistants/bot/Nope"},
+		{"method", "PUT", "/v1/Assistants/bot", nil, 405, 20004, "PUT"},
+		{"field-update", "POST", "/v1/Assistants/bot/Tasks/greet/Fields/x", url.Values{"UniqueName": {"y"}}, 405, 20004, "POST"},
+		{"missing", "POST", "/v1/Assistants/bot/Tasks", url.Values{"FriendlyName": {"x"}}, 400, 20001, "UniqueName"},
+		{"empty-is-absent", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {""}}, 400, 20001, "UniqueName"},
+		{"too-long", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {strings.Repeat("x", 65)}}, 400, 20422, "UniqueName"},
+		{"duplicate", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}}, 409, 90101, "greet"},
+		{"actions-path", "POST", "/v1/Assistants/bot/Tasks/greet/Actions", url.Values{"Actions": {`{"actions":[{"say":"hi"},{"listen":{"tasks":"x"}}]}`}}, 400, 90100, "actions[1]"},
+		{"actions-syntax", "POST", "/v1/Assistants/bot/Tasks/greet", url.Values{"Actions": {`{"actions":[`}}, 400, 90100, "Actions"},
+		{"defaults", "POST", "/v1/Assistants/bot/Defaults", url.Values{"Defaults": {`{"defaults":{"fallback":5}}`}}, 400, 90100, "fallback"},
+		{"page-size", "GET", "/v1/Assistants/bot/Tasks?PageSize=0", nil, 400, 20422, "PageSize"},
+		{"page-token", "GET", "/v1/Assistants/bot/Tasks?PageToken=zz", nil, 400, 20422, "PageToken"},
+		{"bool", "POST", "/v1/Assistants/bot", url.Values{"LogQueries": {"maybe"}}, 400, 20422, "LogQueries"},
+		{"field-type", "POST", "/v1/Assistants/bot/Tasks/greet/Fields", url.Values{"UniqueName": {"f"}, "FieldType": {"Twilio.NOPE"}}, 400, 20422, "FieldType"},
+		{"tag", "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"to {city}"}}, 400, 20422, "{city}"},
+		{"sample-sid", "GET", "/v1/Assistants/bot/Tasks/greet/Samples/UFnope", nil, 404, 20404, "UFnope"},
+		{"webhook-event", "POST", "/v1/Assistants/bot/Webhooks", url.Values{"UniqueName": {"w"}, "Events": {"onNothing"}, "WebhookUrl": {"https://example.com/"}}, 400, 20422, "onNothing"},
+		{"query-status", "POST", "/v1/Assistants/bot/Queries/UH00000000000000000000000000000000", url.Values{"Status": {"done"}}, 400, 20422, "Status"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := s.must(t, tc.status, tc.method, tc.path, tc.form)
+			if code, _ := m["code"].(float64); int(code) != tc.code {
+				t.Errorf("code %v, want %d: %v", m["code"], tc.code, m)
+			}
+			if st, _ := m["status"].(float64); int(st) != tc.status {
+				t.Errorf("status field %v, want %d", m["status"], tc.status)
+			}
+			if msg, _ := m["message"].(string); !strings.Contains(msg, tc.message) {
+				t.Errorf("message %q does not contain %q", msg, tc.message)
+			}
+			if mi, _ := m["more_info"].(string); !strings.HasPrefix(mi, "https://www.twilio.com/docs/errors/") {
+				t.Errorf("more_info %q", mi)
+			}
+		})
+	}
+}
+
+func TestOtherAccountsAreInvisible(t *testing.T) {
+	s := newServer(t)
+	a := s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"mine"}})
+	other := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: "other-token"}
+	if err := s.db.CreateAccount(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	s2 := &testServer{Server: s.Server, db: s.db, acct: other}
+	sid := a["sid"].(string)
+	for _, p := range []string{"/v1/Assistants/" + sid, "/v1/Assistants/mine", "/v1/Assistants/" + sid + "/Tasks"} {
+		s2.must(t, 404, "GET", p, nil)
+	}
+	s2.must(t, 404, "DELETE", "/v1/Assistants/"+sid, nil)
+	if l := s2.must(t, 200, "GET", "/v1/Assistants", nil); len(l["assistants"].([]any)) != 0 {
+		t.Errorf("the other account lists %v", l["assistants"])
+	}
+	s.must(t, 200, "GET", "/v1/Assistants/"+sid, nil)
+}
+
+func TestPaging(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	var want []string
+	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {n}})
+		want = append(want, n)
+	}
+	var got []string
+	next := "/v1/Assistants/bot/Tasks?PageSize=3"
+	pages := 0
+	for next != "" {
+		m := s.must(t, 200, "GET", next, nil)
+		pages++
+		for _, x := range m["tasks"].([]any) {
+			got = append(got, x.(map[string]any)["unique_name"].(string))
+		}
+		meta := m["meta"].(map[string]any)
+		if meta["key"] != "tasks" || meta["page_size"].(float64) != 3 {
+			t.Errorf("meta %v", meta)
+		}
+		for _, k := range []string{"url", "first_page_url"} {
+			if u, _ := meta[k].(string); !strings.HasPrefix(u, s.URL+"/v1/Assistants/bot/Tasks?") {
+				t.Errorf("meta.%s = %q, want an absolute URL on %s", k, u, s.URL)
+			}
+		}
+		next = ""
+		if u, ok := meta["next_page_url"].(string); ok {
+			if !strings.HasPrefix(u, s.URL) {
+				t.Fatalf("next_page_url %q is not absolute on %s", u, s.URL)
+			}
+			next = strings.TrimPrefix(u, s.URL)
+		}
+	}
+	if pages != 3 || strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%d pages of %v, want 3 pages of %v", pages, got, want)
+	}
+	// A filter is kept in the page URLs.
+	m := s.must(t, 200, "GET", "/v1/Assistants/bot/Queries?Status=reviewed&PageSize=1", nil)
+	if u := m["meta"].(map[string]any)["url"].(string); !strings.Contains(u, "Status=reviewed") {
+		t.Errorf("page url %q lost the filter", u)
+	}
+}
+
+func TestNoStarterTaskAndDates(t *testing.T) {
+	s := newServer(t)
+	a := s.must(t, 201, "POST", "/v1/Assistants", url.Values{"FriendlyName": {"Bot"}})
+	sid := a["sid"].(string)
+	if !twilio.IsSID("UA", sid) || a["unique_name"] != sid {
+		t.Errorf("sid %v unique_name %v: want a UA SID, and it as the unique name", a["sid"], a["unique_name"])
+	}
+	for _, k := range []string{"date_created", "date_updated"} {
+		if _, err := time.Parse(time.RFC3339, a[k].(string)); err != nil {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+	if a["latest_model_build_sid"] != nil || a["callback_url"] != nil || a["log_queries"] != true {
+		t.Errorf("defaults: %v", a)
+	}
+	if links := a["links"].(map[string]any); links["tasks"] != s.URL+"/v1/Assistants/"+sid+"/Tasks" {
+		t.Errorf("links %v", links)
+	}
+	l := s.must(t, 200, "GET", "/v1/Assistants/"+sid+"/Tasks", nil)
+	if n := len(l["tasks"].([]any)); n != 0 {
+		t.Errorf("a new assistant has %d tasks", n)
+	}
+	s.must(t, 404, "DELETE", "/v1/Assistants/"+sid+"/Tasks/hello-world", nil)
+}
