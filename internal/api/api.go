@@ -70,9 +70,11 @@ type Store interface {
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
 }
 
-// Engine classifies queries; *dialogue.Engine is one.
+// Engine classifies queries; *dialogue.Engine is one. Forget tells it that
+// the account's assistants changed, so that its next turn reads them again.
 type Engine interface {
 	Query(ctx context.Context, log dialogue.QueryLog, accountSID, assistantName, language, text string, tasks []string) (*dialogue.QueryResult, error)
+	Forget(accountSID string)
 }
 
 // A Server serves the REST API. Its fields are set before [Server.Register]
@@ -140,7 +142,13 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request, h handlerFunc) e
 	if hr.Method == http.MethodPost {
 		r.form = form{hr.PostForm}
 	}
-	return h(w, r)
+	err = h(w, r)
+	if err == nil && hr.Method != http.MethodGet {
+		// Conversations in this process see the change at once (other
+		// nodes within the engine's AssistantRefresh).
+		s.Engine.Forget(acct.SID)
+	}
+	return err
 }
 
 // maxBody bounds a request body: the largest is an Actions, Defaults or

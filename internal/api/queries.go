@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/dialogue"
@@ -75,6 +76,8 @@ func (s *Server) listQueries(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return storeError(r, "query", "", err)
 	}
+	// The log keeps the newest first; lists are in creation order.
+	slices.Reverse(all)
 	var qs []store.Query
 	for _, x := range all {
 		if (q.Get("Language") == "" || x.Language == q.Get("Language")) &&

@@ -102,7 +102,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 			}
 		}
 	}
-	mux.HandleFunc("/v1/Assistants/", func(w http.ResponseWriter, r *http.Request) {
+	// (Only one level deep: a wider pattern would overlap the custom
+	// channel's /v1/{AccountSid}/{Assistant}/custom/{ChannelName}.)
+	mux.HandleFunc("/v1/Assistants/{Assistant}/{Resource}", func(w http.ResponseWriter, r *http.Request) {
 		twilio.WriteError(w, notFound(r.URL.Path))
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -207,6 +208,10 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 		return nil, fmt.Errorf("handle turn: %w", err)
 	}
 	c, err := e.compiled(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		e.Forget(t.AccountSID)
+		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("handle turn: %w", err)
 	}
@@ -232,6 +237,13 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 			case <-time.After(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))):
 			}
 			continue
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			// The assistant went away while the engine trusted its copy.
+			e.Forget(t.AccountSID)
+			if _, rerr := e.store.AssistantRef(ctx, t.AccountSID, t.Assistant); errors.Is(rerr, store.ErrNotFound) {
+				return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)
+			}
 		}
 		return reply, err
 	}
@@ -264,6 +276,20 @@ func (e *Engine) assistantRef(ctx context.Context, accountSID, name string) (sto
 	e.refs[key] = cachedRef{ref: ref, fetched: now}
 	e.mu.Unlock()
 	return ref, nil
+}
+
+// Forget drops what the engine knows of the account's assistants, so that
+// its next turn or query reads them from the store: the REST API calls it
+// after every change, so that this process sees changes at once.
+func (e *Engine) Forget(accountSID string) {
+	prefix := accountSID + "\x00"
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k := range e.refs {
+		if strings.HasPrefix(k, prefix) {
+			delete(e.refs, k)
+		}
+	}
 }
 
 // maxCachedDialogues bounds the engine's copies of active dialogues.

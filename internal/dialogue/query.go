@@ -68,6 +68,10 @@ func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantN
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	c, err := e.compiled(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		e.Forget(accountSID)
+		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, assistantName)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
