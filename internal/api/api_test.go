@@ -260,3 +260,133 @@ func TestNoStarterTaskAndDates(t *testing.T) {
 	}
 	s.must(t, 404, "DELETE", "/v1/Assistants/"+sid+"/Tasks/hello-world", nil)
 }
+
+// waitBuild polls a model build until it has ended.
+func (s *testServer) waitBuild(t *testing.T, assistant, build string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b := s.must(t, 200, "GET", "/v1/Assistants/"+assistant+"/ModelBuilds/"+build, nil)
+		if st := b["status"]; st == "completed" || st == "failed" {
+			return b
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("model build still %v after 30 s", b["status"])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestModelBuildCallbackAndRestore(t *testing.T) {
+	s := newServer(t)
+	calls := make(chan *http.Request, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		calls <- r
+	}))
+	defer hook.Close()
+
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}, "Actions": {`{"actions":[{"say":"Hello!"}]}`}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"hello there"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"bye"}})
+	if a := s.must(t, 200, "GET", "/v1/Assistants/bot", nil); a["needs_model_build"] != true {
+		t.Errorf("needs_model_build %v before any build", a["needs_model_build"])
+	}
+	b := s.must(t, 201, "POST", "/v1/Assistants/bot/ModelBuilds", url.Values{"UniqueName": {"v1"}, "StatusCallback": {hook.URL + "/built"}})
+	if b["status"] != "enqueued" || b["build_duration"] != nil {
+		t.Errorf("new build: %v", b)
+	}
+	b = s.waitBuild(t, "bot", "v1")
+	if b["status"] != "completed" {
+		t.Fatalf("build: %v", b)
+	}
+	select {
+	case r := <-calls:
+		if r.PostForm.Get("ModelBuildSid") != b["sid"] || r.PostForm.Get("Status") != "completed" {
+			t.Errorf("callback params %v", r.PostForm)
+		}
+		if !twilio.ValidSignature(s.acct.AuthToken, hook.URL+"/built", r.PostForm, r.Header.Get(twilio.SignatureHeader)) {
+			t.Errorf("callback signature %q does not verify", r.Header.Get(twilio.SignatureHeader))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no status callback")
+	}
+	if a := s.must(t, 200, "GET", "/v1/Assistants/bot", nil); a["needs_model_build"] != false || a["latest_model_build_sid"] != b["sid"] {
+		t.Errorf("after the build: needs_model_build %v, latest %v", a["needs_model_build"], a["latest_model_build_sid"])
+	}
+
+	// Edits after the build, then Restore undoes them.
+	s.must(t, 204, "DELETE", "/v1/Assistants/bot/Tasks/bye", nil)
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"extra"}})
+	s.must(t, 200, "POST", "/v1/Assistants/bot/Tasks/greet/Actions", url.Values{"Actions": {`{"actions":[{"say":"Changed"}]}`}})
+	greet := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet", nil)
+	r := s.must(t, 200, "POST", "/v1/Assistants/Restore", url.Values{"Assistant": {"bot"}})
+	if r["unique_name"] != "bot" || r["url"] != nil {
+		t.Errorf("restore answered %v", r)
+	}
+	var names []string
+	for _, x := range s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks", nil)["tasks"].([]any) {
+		names = append(names, x.(map[string]any)["unique_name"].(string))
+	}
+	if strings.Join(names, ",") != "greet,bye" {
+		t.Errorf("tasks after restore: %v, want greet,bye", names)
+	}
+	if g := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet", nil); g["sid"] != greet["sid"] {
+		t.Errorf("greet's SID changed in the restore: %v -> %v", greet["sid"], g["sid"])
+	}
+	acts := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet/Actions", nil)
+	if d, _ := json.Marshal(acts["data"]); !strings.Contains(string(d), "Hello!") {
+		t.Errorf("greet's actions after restore: %s", d)
+	}
+	s.must(t, 404, "POST", "/v1/Assistants/Restore", url.Values{"Assistant": {"nope"}})
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"unbuilt"}})
+	if e := s.must(t, 400, "POST", "/v1/Assistants/Restore", url.Values{"Assistant": {"unbuilt"}}); !strings.Contains(e["message"].(string), "no completed model build") {
+		t.Errorf("restore without a build: %v", e)
+	}
+}
+
+func TestQueryNotLoggedAndDialoguePayload(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}, "LogQueries": {"false"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}, "Actions": {`{"actions":[{"say":"Hi"},{"listen":true}]}`}})
+	for _, x := range []string{"hello", "hi there", "good morning"} {
+		s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {x}})
+	}
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"order"}, "Actions": {`{"actions":[{"say":"What size?"},{"listen":true}]}`}})
+	for _, x := range []string{"i want a pizza", "order a large pizza", "can i get a pizza"} {
+		s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/order/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {x}})
+	}
+	b := s.must(t, 201, "POST", "/v1/Assistants/bot/ModelBuilds", nil)
+	s.waitBuild(t, "bot", b["sid"].(string))
+
+	q := s.must(t, 201, "POST", "/v1/Assistants/bot/Queries", url.Values{"Language": {"en-US"}, "Query": {"hello"}})
+	res := q["results"].(map[string]any)
+	if res["task"] != "greet" || q["model_build_sid"] != b["sid"] {
+		t.Errorf("query: %v", q)
+	}
+	s.must(t, 404, "GET", "/v1/Assistants/bot/Queries/"+q["sid"].(string), nil)
+	if n := len(s.must(t, 200, "GET", "/v1/Assistants/bot/Queries", nil)["queries"].([]any)); n != 0 {
+		t.Errorf("%d queries logged with LogQueries false", n)
+	}
+	s.must(t, 400, "POST", "/v1/Assistants/bot/Queries", url.Values{"Language": {"en-US"}, "Query": {strings.Repeat("a", 2049)}})
+	s.must(t, 400, "POST", "/v1/Assistants/bot/Queries", url.Values{"Language": {"en-US"}, "Query": {"hi"}, "ModelBuild": {"nope"}})
+
+	// A dialogue's payload is served while it is active.
+	d := &store.Dialogue{AccountSID: s.acct.SID, AssistantSID: b["assistant_sid"].(string), Channel: "chat", UserID: "alice",
+		Status: store.DialogueActive, State: []byte(`{"memory":{"size":"L"},"current_task":"order","current_input":"a pizza","awaiting":"listen","turns":2}`)}
+	if err := s.db.SaveDialogue(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	p := s.must(t, 200, "GET", "/v1/Assistants/bot/Dialogues/"+d.SID, nil)
+	data := p["data"].(map[string]any)
+	if p["sid"] != d.SID || data["current_task"] != "order" || data["user_identifier"] != "alice" ||
+		data["memory"].(map[string]any)["size"] != "L" || data["listening"] == nil {
+		t.Errorf("dialogue payload %v", p)
+	}
+	d.Status = store.DialogueEnded
+	if err := s.db.SaveDialogue(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	s.must(t, 404, "GET", "/v1/Assistants/bot/Dialogues/"+d.SID, nil)
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -54,6 +55,7 @@ func (s *Server) listModelBuilds(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return storeError(r, "model build", "", err)
 	}
+	slices.Reverse(bs) // the store lists the newest first; lists are in creation order
 	return writeList(w, r, "model_builds", bs, r.modelBuildJSON)
 }
 
