@@ -27,7 +27,7 @@ type testServer struct {
 	acct store.Account
 }
 
-func newServer(t *testing.T) *testServer {
+func newServer(t testing.TB) *testServer {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
@@ -57,7 +57,7 @@ func newServer(t *testing.T) *testServer {
 
 // do sends a request with the account's credentials and returns the status
 // and the decoded JSON body (nil when empty).
-func (s *testServer) do(t *testing.T, method, path string, form url.Values) (int, map[string]any) {
+func (s *testServer) do(t testing.TB, method, path string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -91,7 +91,7 @@ func (s *testServer) do(t *testing.T, method, path string, form url.Values) (int
 }
 
 // must is do that fails the test unless the status is want.
-func (s *testServer) must(t *testing.T, want int, method, path string, form url.Values) map[string]any {
+func (s *testServer) must(t testing.TB, want int, method, path string, form url.Values) map[string]any {
 	t.Helper()
 	got, m := s.do(t, method, path, form)
 	if got != want {
