@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"slices"
+
 	"context"
 	"encoding/json"
+	"github.com/google/go-cmp/cmp"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +27,7 @@ import (
 type testServer struct {
 	*httptest.Server
 	db   *sqlite.DB
+	eng  *dialogue.Engine
 	acct store.Account
 }
 
@@ -52,7 +56,7 @@ func newServer(t testing.TB) *testServer {
 	(&api.Server{Store: db, Engine: eng, Builds: builder}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &testServer{Server: srv, db: db, acct: acct}
+	return &testServer{Server: srv, db: db, eng: eng, acct: acct}
 }
 
 // do sends a request with the account's credentials and returns the status
@@ -389,4 +393,71 @@ func TestQueryNotLoggedAndDialoguePayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.must(t, 404, "GET", "/v1/Assistants/bot/Dialogues/"+d.SID, nil)
+}
+
+func TestEventWebhooks(t *testing.T) {
+	s := newServer(t)
+	type call struct {
+		method string
+		form   url.Values
+		valid  bool
+	}
+	calls := make(chan call, 64)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		full := "http://" + r.Host + r.URL.RequestURI()
+		params := r.PostForm
+		if r.Method == "GET" {
+			full, params = "http://"+r.Host+r.URL.Path+"?"+r.URL.RawQuery, url.Values{}
+		}
+		calls <- call{r.Method, r.Form, twilio.ValidSignature(s.acct.AuthToken, full, params, r.Header.Get(twilio.SignatureHeader))}
+	}))
+	defer hook.Close()
+
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"ask"},
+		"Actions": {`{"actions":[{"collect":{"name":"c","questions":[{"question":"How many?","name":"count","type":"Twilio.NUMBER"}],"on_complete":{"redirect":"task://done"}}}]}`}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"done"}, "Actions": {`{"actions":[{"say":"Thanks"}]}`}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Webhooks", url.Values{"UniqueName": {"all"}, "WebhookUrl": {hook.URL + "/events"},
+		"Events": {"ondialoguestart onDialogueEnd onDialogueTaskStart onDialogueTaskEnd onDialogueTurn onCollectAttempt"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Webhooks", url.Values{"UniqueName": {"ends"}, "WebhookUrl": {hook.URL + "/ends"},
+		"Events": {"onDialogueEnd"}, "WebhookMethod": {"GET"}})
+
+	turn := func(text string) {
+		t.Helper()
+		_, err := s.eng.Handle(t.Context(), dialogue.Turn{AccountSID: s.acct.SID, AuthToken: s.acct.AuthToken, Assistant: "bot",
+			Channel: "chat", UserID: "alice", Text: text, TargetTask: "ask"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	turn("hi")    // starts the dialogue, runs ask: the collect asks
+	turn("lots")  // a failed attempt
+	turn("three") // answered: on_complete redirects to done, which ends the dialogue
+	s.eng.Close() // waits for the calls in flight
+	close(calls)
+	var got []string
+	for c := range calls {
+		if !c.valid {
+			t.Errorf("%s %s: X-Twilio-Signature does not verify", c.form.Get("Event"), c.method)
+		}
+		e := c.method + " " + c.form.Get("Event")
+		if c.form.Get("Event") == "onCollectAttempt" {
+			e += " " + c.form.Get("CollectFieldName") + "=" + c.form.Get("CollectSuccess")
+		}
+		if c.form.Get("DialogueSid") == "" || c.form.Get("AssistantSid") == "" {
+			t.Errorf("%s without the standard parameters: %v", e, c.form)
+		}
+		got = append(got, e)
+	}
+	want := []string{
+		"POST onDialogueStart", "POST onDialogueTaskStart", "POST onDialogueTaskEnd", "POST onDialogueTurn",
+		"POST onCollectAttempt count=false", "POST onDialogueTurn",
+		"POST onCollectAttempt count=true", "POST onDialogueTaskStart", "POST onDialogueTaskEnd", "POST onDialogueTurn", "POST onDialogueEnd", "GET onDialogueEnd",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("event webhook calls (-want +got):\n%s", d)
+	}
 }

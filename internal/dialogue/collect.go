@@ -131,7 +131,9 @@ func (r *run) answer(ctx context.Context) {
 	q := &c.Questions[cs.Index]
 	cs.Attempts++
 
-	if value, ok := r.check(ctx, c, q); ok {
+	value, ok := r.check(ctx, c, q)
+	r.event(EventCollectAttempt, collectParams(q.Name, ok, value))
+	if ok {
 		r.storeAnswer(c, q, value, cs.Attempts, cs.Validations)
 		if s := r.onSuccess(q); s != nil {
 			r.say(s.Speech)

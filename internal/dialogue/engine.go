@@ -26,6 +26,7 @@ type Store interface {
 	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
+	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
 }
 
 // Webhooks sends outbound Autopilot Requests; *webhook.Client is one.
@@ -81,6 +82,10 @@ type Engine struct {
 	locks keyLock // one per dialogue key
 
 	queries *queryLogger // nil without Options.QueryLog
+
+	hooks      map[string]cachedHooks // event webhooks by assistant SID
+	eventSlots chan struct{}          // one per event webhook call in flight
+	eventCalls sync.WaitGroup
 }
 
 // New returns an Engine.
@@ -106,16 +111,18 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.DefaultMaxAttempts <= 0 {
 		opts.DefaultMaxAttempts = 3
 	}
-	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{}}
+	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
+		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
 	}
 	return e
 }
 
-// Close writes the queries still waiting to be logged. Turns must not run
-// after it.
+// Close waits for the event webhook calls in flight and writes the queries
+// still waiting to be logged. Turns must not run after it.
 func (e *Engine) Close() error {
+	e.eventCalls.Wait()
 	if e.queries != nil {
 		e.queries.close()
 	}
@@ -290,6 +297,7 @@ func (e *Engine) Forget(accountSID string) {
 			delete(e.refs, k)
 		}
 	}
+	clear(e.hooks)
 }
 
 // maxCachedDialogues bounds the engine's copies of active dialogues.
@@ -368,7 +376,15 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 
 	r := &run{e: e, c: c, t: t, d: d, st: st, now: now, reply: &Reply{DialogueSID: d.SID}}
 	r.log = e.log.With("assistant_sid", c.a.SID, "dialogue_sid", d.SID, "channel", t.Channel)
+	r.hooks = e.eventHooks(ctx, c.a.AccountSID, c.a.SID)
+	if d.Version == 0 {
+		r.event(EventDialogueStart, nil)
+	}
 	r.turn(ctx)
+	r.event(EventDialogueTurn, nil)
+	if r.reply.Ended {
+		r.event(EventDialogueEnd, nil)
+	}
 
 	st.Turns++
 	d.State, err = st.encode()
@@ -382,6 +398,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
 	e.remember(key, d)
+	e.dispatch(r)
 	if r.query != nil && e.queries != nil {
 		e.queries.add(r.query)
 	}

@@ -33,6 +33,9 @@ type run struct {
 	inFallback bool // the fallback is running: a fault now ends the turn
 
 	query *store.Query // what the NLU made of the message, to log
+
+	hooks  []store.Webhook // the assistant's event webhooks
+	events []event         // raised this turn, called once it is saved
 }
 
 // turn routes the user's input and runs what it leads to.
@@ -93,6 +96,7 @@ func (r *run) runTask(ctx context.Context, ct *compiledTask) {
 		r.fail(ctx, 90100, fmt.Sprintf("task %q: invalid actions: %v", ct.t.UniqueName, ct.err))
 		return
 	}
+	r.event(EventDialogueTaskStart, nil)
 	doc := ct.doc
 	if doc == nil {
 		var f *Fault
@@ -103,6 +107,7 @@ func (r *run) runTask(ctx context.Context, ct *compiledTask) {
 		}
 	}
 	r.exec(ctx, doc)
+	r.event(EventDialogueTaskEnd, nil)
 }
 
 // exec interprets one Actions document. It returns when the document ends the
@@ -261,6 +266,7 @@ func (r *run) fetch(ctx context.Context, method, uri string, extra url.Values) (
 	if err != nil {
 		return nil, &Fault{Code: 90100, Message: fmt.Sprintf("%s answered invalid Actions JSON: %v", uri, firstError(err))}
 	}
+	r.event(EventActionsFetch, url.Values{"ActionsUrl": {uri}})
 	return doc, nil
 }
 
