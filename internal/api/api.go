@@ -93,8 +93,41 @@ type Server struct {
 	// Builds, when set, is told of every model build created, so that it
 	// starts at once instead of at its next poll.
 	Builds interface{ Wake() }
+	// Limits are the quotas of accounts and assistants; zero values are
+	// Autopilot's (DefaultLimits).
+	Limits Limits
 	// Now is time.Now when nil.
 	Now func() time.Time
+}
+
+// Limits bound what an account may create, as Autopilot's quotas did.
+type Limits struct {
+	Assistants         int // per account
+	Tasks              int // per assistant
+	Samples            int // per assistant, all tasks together
+	FieldsPerTask      int
+	FieldTypes         int // custom field types per assistant
+	ValuesPerFieldType int // synonyms included
+}
+
+// DefaultLimits are Autopilot's final quotas.
+var DefaultLimits = Limits{Assistants: 500, Tasks: 600, Samples: 50000, FieldsPerTask: 50, FieldTypes: 50, ValuesPerFieldType: 1000}
+
+// limit returns the limit that pick selects, Autopilot's when unset.
+func (s *Server) limit(pick func(Limits) int) int {
+	if n := pick(s.Limits); n > 0 {
+		return n
+	}
+	return pick(DefaultLimits)
+}
+
+// checkQuota fails when a parent already holds n things of what, the limit
+// that pick selects.
+func (s *Server) checkQuota(what string, n int, pick func(Limits) int) error {
+	if max := s.limit(pick); n >= max {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "limit reached: at most %d %s", max, what)
+	}
+	return nil
 }
 
 // A request is what every handler gets beyond the HTTP request: the

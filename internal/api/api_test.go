@@ -461,3 +461,38 @@ func TestEventWebhooks(t *testing.T) {
 		t.Errorf("event webhook calls (-want +got):\n%s", d)
 	}
 }
+
+func TestQuotas(t *testing.T) {
+	s := newServer(t)
+	mux := http.NewServeMux()
+	(&api.Server{Store: s.db, Engine: s.eng, Limits: api.Limits{Assistants: 1, Tasks: 2, Samples: 1, FieldsPerTask: 1, FieldTypes: 1, ValuesPerFieldType: 1}}).Register(mux)
+	s.Config.Handler = mux
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/v1/Assistants", url.Values{"UniqueName": {"bot2"}}},
+		{"/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"t1"}}},
+		{"/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"t2"}}},
+		{"/v1/Assistants/bot/Tasks/t1/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"one"}}},
+		{"/v1/Assistants/bot/Tasks/t1/Fields", url.Values{"UniqueName": {"f"}, "FieldType": {"Twilio.CITY"}}},
+		{"/v1/Assistants/bot/FieldTypes", url.Values{"UniqueName": {"ft"}}},
+		{"/v1/Assistants/bot/FieldTypes/ft/FieldValues", url.Values{"Language": {"en-US"}, "Value": {"v"}}},
+	} {
+		if step.path != "/v1/Assistants" {
+			s.must(t, 201, "POST", step.path, step.form)
+		}
+		// The next one of the same kind is over the limit.
+		over := url.Values{}
+		for k, v := range step.form {
+			over[k] = []string{v[0] + "-more"}
+		}
+		if step.path == "/v1/Assistants/bot/Tasks" && step.form.Get("UniqueName") == "t1" {
+			continue // the limit is 2 tasks
+		}
+		if m := s.must(t, 400, "POST", step.path, over); !strings.Contains(m["message"].(string), "limit reached") {
+			t.Errorf("%s over its limit: %v", step.path, m)
+		}
+	}
+}

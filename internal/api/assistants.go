@@ -165,6 +165,13 @@ func (s *Server) createAssistant(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	heads, err := s.Store.AssistantHeads(r.Context(), r.account.SID)
+	if err != nil {
+		return err
+	}
+	if err := s.checkQuota("assistants per account", len(heads), func(l Limits) int { return l.Assistants }); err != nil {
+		return err
+	}
 	a := &assistant.Assistant{AccountSID: r.account.SID, LogQueries: true}
 	apply(&a.UniqueName, p.UniqueName)
 	apply(&a.FriendlyName, p.FriendlyName)

@@ -114,6 +114,9 @@ func (s *Server) createFieldType(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkQuota("field types per assistant", len(a.FieldTypes), func(l Limits) int { return l.FieldTypes }); err != nil {
+		return err
+	}
 	ft, err := s.Store.CreateFieldType(r.Context(), r.account.SID, a.SID, assistant.FieldType{UniqueName: name, FriendlyName: r.form.str("FriendlyName")})
 	if err != nil {
 		return storeError(r, "field type", name, err)
@@ -233,6 +236,9 @@ func (s *Server) createFieldValue(w http.ResponseWriter, r *request) error {
 	}
 	a, ft, err := s.loadFieldType(r)
 	if err != nil {
+		return err
+	}
+	if err := s.checkQuota("values per field type", len(ft.Values), func(l Limits) int { return l.ValuesPerFieldType }); err != nil {
 		return err
 	}
 	v := assistant.FieldValue{Language: lang, Value: value, SynonymOf: r.form.str("SynonymOf")}

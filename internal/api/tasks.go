@@ -140,6 +140,9 @@ func (s *Server) createTask(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkQuota("tasks per assistant", len(a.Tasks), func(l Limits) int { return l.Tasks }); err != nil {
+		return err
+	}
 	t := assistant.Task{UniqueName: name, Actions: p.Actions}
 	apply(&t.FriendlyName, p.FriendlyName)
 	apply(&t.ActionsURL, p.ActionsURL)
@@ -302,6 +305,9 @@ func (s *Server) createField(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkQuota("fields per task", len(t.Fields), func(l Limits) int { return l.FieldsPerTask }); err != nil {
+		return err
+	}
 	// The type is a built-in, or one of the assistant's own by unique name
 	// or SID (kept as given, as Twilio showed it).
 	if !knownFieldType(a, ftype) {
@@ -442,6 +448,13 @@ func (s *Server) createSample(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if err := checkTags(t, *p.TaggedText); err != nil {
+		return err
+	}
+	samples := 0
+	for _, t := range a.Tasks {
+		samples += len(t.Samples)
+	}
+	if err := s.checkQuota("samples per assistant", samples, func(l Limits) int { return l.Samples }); err != nil {
 		return err
 	}
 	sm := assistant.Sample{Language: *p.Language, TaggedText: *p.TaggedText}
