@@ -135,7 +135,7 @@ func jsonParam(f form, key string, parse func([]byte) error) (json.RawMessage, e
 		return nil, nil
 	}
 	if err := parse([]byte(*v)); err != nil {
-		return nil, twilio.NewError(http.StatusBadRequest, codeInvalidActions, "Invalid %s: %v", key, err)
+		return nil, twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidActions, "Invalid %s: %v", key, err)
 	}
 	return json.RawMessage(*v), nil
 }

@@ -9,15 +9,6 @@ import (
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// Error codes the API answers with, beyond the generic ones in
-// internal/twilio.
-const (
-	codeMethodNotAllowed = 20004
-	codeInvalidParameter = 20422 // a value out of range or malformed
-	codeInvalidActions   = 90100 // Actions, Defaults or StyleSheet do not validate
-	codeUniqueName       = 90101 // unique name already in use
-)
-
 // notFound is Twilio's 404 for the resource at path.
 func notFound(path string) *twilio.Error {
 	return twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "The requested resource %s was not found", path)
@@ -30,12 +21,12 @@ func missing(param string) *twilio.Error {
 
 // invalid is the error of a parameter with a bad value.
 func invalid(param, format string, args ...any) *twilio.Error {
-	return twilio.NewError(http.StatusBadRequest, codeInvalidParameter, "Invalid parameter %s: %s", param, fmt.Sprintf(format, args...))
+	return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidValue, "Invalid parameter %s: %s", param, fmt.Sprintf(format, args...))
 }
 
 // nameInUse is the error of a unique name taken in its parent.
 func nameInUse(what, name string) *twilio.Error {
-	return twilio.NewError(http.StatusConflict, codeUniqueName, "UniqueName already in use: %s %q exists", what, name)
+	return twilio.NewError(http.StatusConflict, twilio.CodeUniqueNameInUse, "UniqueName already in use: %s %q exists", what, name)
 }
 
 // storeError turns a store error into the API's: not found is a 404 of the
@@ -50,7 +41,7 @@ func storeError(r *request, what, name string, err error) error {
 	case errors.Is(err, store.ErrExists):
 		return nameInUse(what, name)
 	case errors.Is(err, store.ErrInvalid):
-		return twilio.NewError(http.StatusBadRequest, codeInvalidParameter, "Invalid %s: %v", what, err)
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidValue, "Invalid %s: %v", what, err)
 	}
 	return err
 }

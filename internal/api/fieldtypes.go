@@ -156,7 +156,7 @@ func (s *Server) deleteFieldType(w http.ResponseWriter, r *request) error {
 	for _, t := range a.Tasks {
 		for _, f := range t.Fields {
 			if f.FieldType == ft.UniqueName || f.FieldType == ft.SID {
-				return twilio.NewError(http.StatusBadRequest, codeInvalidParameter,
+				return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidValue,
 					"field type %s is used by field %s of task %s: delete the field first", ft.UniqueName, f.UniqueName, t.UniqueName)
 			}
 		}
@@ -244,7 +244,7 @@ func (s *Server) createFieldValue(w http.ResponseWriter, r *request) error {
 	v := assistant.FieldValue{Language: lang, Value: value, SynonymOf: r.form.str("SynonymOf")}
 	for _, old := range ft.Values {
 		if strings.EqualFold(old.Value, value) && old.Language == lang {
-			return twilio.NewError(http.StatusConflict, codeUniqueName, "FieldValue already in use: %q is a value of %s", value, ft.UniqueName)
+			return twilio.NewError(http.StatusConflict, twilio.CodeUniqueNameInUse, "FieldValue already in use: %q is a value of %s", value, ft.UniqueName)
 		}
 	}
 	v, err = s.Store.CreateFieldValue(r.Context(), r.account.SID, a.SID, ft.SID, v)

@@ -129,7 +129,7 @@ func (s *Server) deleteModelBuild(w http.ResponseWriter, r *request) error {
 		return storeError(r, "model build", "", err)
 	}
 	if b.Status == store.BuildEnqueued || b.Status == store.BuildBuilding {
-		return twilio.NewError(http.StatusConflict, 20409, "model build %s is %s: delete it when it has ended", b.SID, b.Status)
+		return twilio.NewError(http.StatusConflict, twilio.CodeConflict, "model build %s is %s: delete it when it has ended", b.SID, b.Status)
 	}
 	if err := s.Store.DeleteModelBuild(r.Context(), r.account.SID, ref.SID, b.SID); err != nil {
 		return storeError(r, "model build", "", err)

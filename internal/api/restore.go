@@ -43,7 +43,7 @@ func (s *Server) restoreAssistant(w http.ResponseWriter, r *request) error {
 	}
 	b, err := s.Store.LatestCompletedModelBuild(r.Context(), ref.SID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && len(b.Schema) == 0) {
-		return twilio.NewError(http.StatusBadRequest, codeInvalidParameter,
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidValue,
 			"Invalid parameter Assistant: %s has no completed model build to restore", name)
 	}
 	if err != nil {

@@ -93,7 +93,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	// The other methods of a known path are Twilio's 405, and unknown paths
 	// under /v1/Assistants its 404, both in Twilio's error body.
 	notAllowed := func(w http.ResponseWriter, r *http.Request) {
-		twilio.WriteError(w, twilio.NewError(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method %s not allowed on %s", r.Method, r.URL.Path))
+		twilio.WriteError(w, twilio.NewError(http.StatusMethodNotAllowed, twilio.CodeMethodNotAllowed, "Method %s not allowed on %s", r.Method, r.URL.Path))
 	}
 	for path, served := range methods {
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

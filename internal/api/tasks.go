@@ -89,7 +89,7 @@ func actionsParam(f form) (json.RawMessage, error) {
 		doc, _ = json.Marshal(map[string]any{"actions": list})
 	}
 	if _, err := actions.Parse(doc); err != nil {
-		return nil, twilio.NewError(http.StatusBadRequest, codeInvalidActions, "Invalid Actions: %v", err)
+		return nil, twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidActions, "Invalid Actions: %v", err)
 	}
 	return doc, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/fields"
+	"github.com/parleyhq/parley/internal/twilio"
 )
 
 // startCollect begins a collect: it resets the collect's answers in Memory and
@@ -19,13 +20,13 @@ func (r *run) startCollect(ctx context.Context, c *actions.Collect) {
 			continue
 		}
 		if _, ok := r.c.types(q.Type); !ok {
-			r.fail(ctx, 90104, fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type))
+			r.fail(ctx, twilio.CodeInvalidCollectType, fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type))
 			return
 		}
 	}
 	doc, err := actions.Marshal(&actions.Document{Actions: []actions.Action{c}})
 	if err != nil {
-		r.fail(ctx, 90102, fmt.Sprintf("collect %q: %v", c.Name, err))
+		r.fail(ctx, twilio.CodeCollectStart, fmt.Sprintf("collect %q: %v", c.Name, err))
 		return
 	}
 	r.st.Collect = &collectState{Doc: doc, Task: r.st.CurrentTask}
@@ -59,7 +60,7 @@ func (r *run) ask(ctx context.Context, c *actions.Collect) {
 	}
 	r.st.Collect = nil
 	if n, ok := r.memoryFits(); !ok {
-		r.fail(ctx, 90100, fmt.Sprintf("collect %q: Memory would be %d bytes, over the limit of %d", c.Name, n, r.e.opts.MaxMemory))
+		r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("collect %q: Memory would be %d bytes, over the limit of %d", c.Name, n, r.e.opts.MaxMemory))
 		return
 	}
 	if c.OnComplete != nil {
@@ -124,7 +125,7 @@ func (r *run) answer(ctx context.Context) {
 		c, _ = doc.Actions[0].(*actions.Collect)
 	}
 	if c == nil || cs.Index >= len(c.Questions) {
-		r.fail(ctx, 90103, fmt.Sprintf("collect in progress is unreadable: %v", err))
+		r.fail(ctx, twilio.CodeCollectAnswer, fmt.Sprintf("collect in progress is unreadable: %v", err))
 		return
 	}
 	r.st.CurrentTask = cs.Task
@@ -141,7 +142,7 @@ func (r *run) answer(ctx context.Context) {
 		cs.Index++
 		cs.Attempts, cs.Validations, cs.Failures = 0, 0, 0
 		if n, ok := r.memoryFits(); !ok {
-			r.fail(ctx, 90100, fmt.Sprintf("collect %q: Memory would be %d bytes, over the limit of %d", c.Name, n, r.e.opts.MaxMemory))
+			r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("collect %q: Memory would be %d bytes, over the limit of %d", c.Name, n, r.e.opts.MaxMemory))
 			return
 		}
 		r.ask(ctx, c)
@@ -193,7 +194,7 @@ func (r *run) check(ctx context.Context, c *actions.Collect, q *actions.Question
 	if q.Type != "" {
 		ext, ok := r.c.types(q.Type)
 		if !ok {
-			r.note(Fault{Code: 90104, Message: fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type)})
+			r.note(Fault{Code: twilio.CodeInvalidCollectType, Message: fmt.Sprintf("collect %q: question %q: unknown field type %q", c.Name, q.Name, q.Type)})
 			return "", false
 		}
 		v, ok := fields.Answer(ext, fields.Input{Text: text, Language: r.t.Language, Now: r.now})
@@ -223,7 +224,7 @@ func (r *run) check(ctx context.Context, c *actions.Collect, q *actions.Question
 			Valid *bool `json:"valid"`
 		}
 		if err := json.Unmarshal(resp.Body, &v); err != nil || v.Valid == nil {
-			r.note(Fault{Code: 90103, Message: fmt.Sprintf("validate webhook %s: answer is not {\"valid\": true|false}", w.URL)})
+			r.note(Fault{Code: twilio.CodeCollectAnswer, Message: fmt.Sprintf("validate webhook %s: answer is not {\"valid\": true|false}", w.URL)})
 			return "", false
 		}
 		if !*v.Valid {

@@ -15,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -82,7 +83,7 @@ func (r *run) turn(ctx context.Context) {
 func (r *run) startTask(ctx context.Context, name string, confidence float64, nextBest string, fs []nlu.Field) {
 	ct := r.c.task(name)
 	if ct == nil {
-		r.fail(ctx, 90100, fmt.Sprintf("no task named %q", name))
+		r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("no task named %q", name))
 		return
 	}
 	r.st.CurrentTask, r.st.Confidence, r.st.NextBest, r.st.Fields = ct.t.UniqueName, confidence, nextBest, fs
@@ -93,7 +94,7 @@ func (r *run) startTask(ctx context.Context, name string, confidence float64, ne
 func (r *run) runTask(ctx context.Context, ct *compiledTask) {
 	r.log.Debug("task", "task", ct.t.UniqueName)
 	if ct.err != nil {
-		r.fail(ctx, 90100, fmt.Sprintf("task %q: invalid actions: %v", ct.t.UniqueName, ct.err))
+		r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("task %q: invalid actions: %v", ct.t.UniqueName, ct.err))
 		return
 	}
 	r.event(EventDialogueTaskStart, nil)
@@ -139,7 +140,7 @@ func (r *run) exec(ctx context.Context, doc *actions.Document) {
 			return
 		case *actions.Handoff:
 			if !validHandoffURI(a.URI) {
-				r.fail(ctx, 11100, fmt.Sprintf("handoff uri %q is neither an http(s) URL nor taskrouter://WORKFLOW (a placeholder left in the assistant?)", a.URI))
+				r.fail(ctx, twilio.CodeInvalidURL, fmt.Sprintf("handoff uri %q is neither an http(s) URL nor taskrouter://WORKFLOW (a placeholder left in the assistant?)", a.URI))
 				return
 			}
 			r.reply.Handoff = a
@@ -193,7 +194,7 @@ func (r *run) remember(ctx context.Context, a *actions.Remember) bool {
 		}
 		var v any
 		if err := unmarshalNumber(raw, &v); err != nil {
-			r.fail(ctx, 90100, fmt.Sprintf("remember %q: %v", k, err))
+			r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("remember %q: %v", k, err))
 			return false
 		}
 		if prev, ok := r.st.Memory[k]; ok {
@@ -211,7 +212,7 @@ func (r *run) remember(ctx context.Context, a *actions.Remember) bool {
 				r.st.Memory[k] = v
 			}
 		}
-		r.fail(ctx, 90100, fmt.Sprintf("remember in task %q: Memory would be %d bytes, over the limit of %d; the write is dropped", r.st.CurrentTask, n, r.e.opts.MaxMemory))
+		r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("remember in task %q: Memory would be %d bytes, over the limit of %d; the write is dropped", r.st.CurrentTask, n, r.e.opts.MaxMemory))
 		return false
 	}
 	return true
@@ -232,13 +233,13 @@ func (r *run) follow(ctx context.Context, rd *actions.Redirect) {
 	r.redirects++
 	r.reply.Redirects = append(r.reply.Redirects, rd.URI)
 	if r.redirects > r.e.opts.MaxRedirects {
-		r.fail(ctx, 90100, fmt.Sprintf("more than %d redirects in one turn: %s", r.e.opts.MaxRedirects, strings.Join(r.reply.Redirects, " -> ")))
+		r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("more than %d redirects in one turn: %s", r.e.opts.MaxRedirects, strings.Join(r.reply.Redirects, " -> ")))
 		return
 	}
 	if name, ok := rd.Task(); ok {
 		ct := r.c.task(name)
 		if ct == nil {
-			r.fail(ctx, 90100, fmt.Sprintf("redirect to unknown task %q", name))
+			r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("redirect to unknown task %q", name))
 			return
 		}
 		// Request parameters of a task reached by redirect: confidence 1.0,
@@ -264,7 +265,7 @@ func (r *run) fetch(ctx context.Context, method, uri string, extra url.Values) (
 	}
 	doc, err := actions.Parse(resp.Body)
 	if err != nil {
-		return nil, &Fault{Code: 90100, Message: fmt.Sprintf("%s answered invalid Actions JSON: %v", uri, firstError(err))}
+		return nil, &Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("%s answered invalid Actions JSON: %v", uri, firstError(err))}
 	}
 	r.event(EventActionsFetch, url.Values{"ActionsUrl": {uri}})
 	return doc, nil
@@ -272,7 +273,7 @@ func (r *run) fetch(ctx context.Context, method, uri string, extra url.Values) (
 
 func (r *run) call(ctx context.Context, method, uri string, extra url.Values) (*webhook.Response, *Fault) {
 	if strings.TrimSpace(uri) == "" {
-		return nil, &Fault{Code: 11100, Message: "empty redirect or webhook URL (a placeholder left in the assistant?)"}
+		return nil, &Fault{Code: twilio.CodeInvalidURL, Message: "empty redirect or webhook URL (a placeholder left in the assistant?)"}
 	}
 	params := r.params()
 	for k, v := range extra {
@@ -285,7 +286,7 @@ func (r *run) call(ctx context.Context, method, uri string, extra url.Values) (*
 		if we, ok := errors.AsType[*webhook.Error](err); ok {
 			return nil, &Fault{Code: we.Code, Message: we.Error()}
 		}
-		return nil, &Fault{Code: 11200, Message: err.Error()}
+		return nil, &Fault{Code: twilio.CodeHTTPRetrieval, Message: err.Error()}
 	}
 	return resp, nil
 }
@@ -345,7 +346,7 @@ func (r *run) fallback(ctx context.Context) {
 	r.inFallback = true
 	target := r.c.defaults.Fallback
 	if r.c.defaultsErr != nil {
-		r.note(Fault{Code: 90100, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})
+		r.note(Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})
 		target = ""
 	}
 	if strings.TrimSpace(target) == "" {
@@ -362,7 +363,7 @@ func (r *run) runDefault(ctx context.Context, target string) {
 	if name, ok := rd.Task(); ok {
 		ct := r.c.task(name)
 		if ct == nil {
-			r.fail(ctx, 90100, fmt.Sprintf("default names unknown task %q", name))
+			r.fail(ctx, twilio.CodeInvalidActions, fmt.Sprintf("default names unknown task %q", name))
 			return
 		}
 		r.st.CurrentTask, r.st.Fields = ct.t.UniqueName, nil

@@ -26,13 +26,21 @@ func NewError(status, code int, format string, args ...any) *Error {
 	}
 }
 
-// Codes Parley answers with.
-const (
-	CodeInvalidParameter = 20001 // a parameter is missing or invalid
-	CodeAuthenticate     = 20003
-	CodeNotFound         = 20404
-	CodeInternal         = 20500
-)
+//go:generate go run ./internal/generrors
+
+// Title returns the catalogue title of a code (errors.json), "" when Parley
+// does not know it.
+func Title(code int) string { return catalogue[code].Title }
+
+// Errorf returns the API error of a code, with the HTTP status errors.json
+// gives it and a message.
+func Errorf(code int, format string, args ...any) *Error {
+	status := catalogue[code].Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	return NewError(status, code, format, args...)
+}
 
 // WriteError writes e as a JSON response with e.Status.
 func WriteError(w http.ResponseWriter, e *Error) {

@@ -157,20 +157,20 @@ func (e *Error) Unwrap() error { return e.Err }
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &Error{Code: 11100, URL: req.URL, Msg: "not an absolute http or https URL"}
+		return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: "not an absolute http or https URL"}
 	}
 	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodPost
 	}
 	if method != http.MethodGet && method != http.MethodPost {
-		return nil, &Error{Code: 11100, URL: req.URL, Msg: fmt.Sprintf("method %q is neither GET nor POST", req.Method)}
+		return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: fmt.Sprintf("method %q is neither GET nor POST", req.Method)}
 	}
 	if c.restricted() {
 		if c.hosts[strings.ToLower(u.Hostname())] {
 			ctx = context.WithValue(ctx, allowedHostKey{}, true)
 		} else if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !c.ipAllowed(ip) {
-			return nil, &Error{Code: 11200, URL: req.URL, Msg: "target refused", Err: errRefusedIP}
+			return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Msg: "target refused", Err: errRefusedIP}
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -193,14 +193,14 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		}
 		hreq, err = http.NewRequestWithContext(ctx, method, u.String(), nil)
 		if err != nil {
-			return nil, &Error{Code: 11100, URL: req.URL, Msg: "bad request", Err: err}
+			return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: "bad request", Err: err}
 		}
 		hreq.Header.Set(twilio.SignatureHeader, twilio.Signature(req.AuthToken, u.String(), nil))
 	} else {
 		body := req.Params.Encode()
 		hreq, err = http.NewRequestWithContext(ctx, method, req.URL, strings.NewReader(body))
 		if err != nil {
-			return nil, &Error{Code: 11100, URL: req.URL, Msg: "bad request", Err: err}
+			return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: "bad request", Err: err}
 		}
 		hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 		hreq.Header.Set(twilio.SignatureHeader, twilio.Signature(req.AuthToken, req.URL, req.Params))
@@ -218,10 +218,10 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		return nil, c.transportError(req.URL, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &Error{Code: 11200, URL: req.URL, Status: resp.StatusCode, Msg: fmt.Sprintf("answered HTTP %d", resp.StatusCode)}
+		return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Status: resp.StatusCode, Msg: fmt.Sprintf("answered HTTP %d", resp.StatusCode)}
 	}
 	if int64(len(data)) > c.maxBody {
-		return nil, &Error{Code: 11200, URL: req.URL, Status: resp.StatusCode, Msg: fmt.Sprintf("response body larger than %d bytes", c.maxBody)}
+		return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Status: resp.StatusCode, Msg: fmt.Sprintf("response body larger than %d bytes", c.maxBody)}
 	}
 	return &Response{Status: resp.StatusCode, Body: data}, nil
 }
@@ -238,16 +238,16 @@ func (c *Client) ipAllowed(ip netip.Addr) bool {
 
 func (c *Client) transportError(u string, err error) error {
 	if errors.Is(err, errRefusedIP) {
-		return &Error{Code: 11200, URL: u, Msg: "target refused", Err: errRefusedIP}
+		return &Error{Code: twilio.CodeHTTPRetrieval, URL: u, Msg: "target refused", Err: errRefusedIP}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return &Error{Code: 11205, URL: u, Msg: fmt.Sprintf("no answer within %s", c.timeout.Round(time.Millisecond))}
+		return &Error{Code: twilio.CodeHTTPConnection, URL: u, Msg: fmt.Sprintf("no answer within %s", c.timeout.Round(time.Millisecond))}
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return &Error{Code: 11210, URL: u, Msg: "host not found", Err: err}
+		return &Error{Code: twilio.CodeHTTPBadHost, URL: u, Msg: "host not found", Err: err}
 	}
-	return &Error{Code: 11205, URL: u, Msg: "connection failed", Err: err}
+	return &Error{Code: twilio.CodeHTTPConnection, URL: u, Msg: "connection failed", Err: err}
 }
 
 func isTimeout(err error) bool {
