@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -237,15 +238,19 @@ func (s *Server) now() time.Time {
 	return s.Now()
 }
 
-// writeJSON writes v with the given status.
+// writeJSON writes v with the given status. JSON documents (actions,
+// defaults, style sheets) go out with the bytes they were stored with: no
+// HTML escaping of <, > and &.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, err = w.Write(b)
+	_, err := w.Write(b.Bytes())
 	return err
 }
 

@@ -163,7 +163,7 @@ func (r *remote) document(ctx context.Context, path, empty string) (json.RawMess
 	if err := r.get(ctx, path, &doc); err != nil {
 		return nil, err
 	}
-	data := bytes.TrimSpace(unescapeHTML(doc.Data))
+	data := bytes.TrimSpace(doc.Data)
 	if string(data) == "{}" || string(data) == "null" || (empty != "" && string(data) == empty) {
 		return nil, nil
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -177,36 +176,6 @@ func list[T any](ctx context.Context, r *remote, path, key string) ([]T, error) 
 
 // segment escapes a SID or unique name for a URL path.
 func segment(s string) string { return url.PathEscape(s) }
-
-// unescapeHTML undoes the HTML escaping (\u003c, \u003e, \u0026, \u2028,
-// \u2029) that encoding/json applies to JSON documents it writes, so that a
-// document read back from the API has the bytes it was stored with.
-func unescapeHTML(doc []byte) []byte {
-	if !bytes.Contains(doc, []byte(`\u`)) {
-		return doc
-	}
-	repl := map[string]string{`\u003c`: "<", `\u003e`: ">", `\u0026`: "&", `\u2028`: "\u2028", `\u2029`: "\u2029"}
-	var out []byte
-	for i := 0; i < len(doc); i++ {
-		c := doc[i]
-		if c != '\\' || i+1 >= len(doc) {
-			out = append(out, c)
-			continue
-		}
-		if i+6 <= len(doc) {
-			if s, ok := repl[string(doc[i:i+6])]; ok {
-				out = append(out, s...)
-				i += 5
-				continue
-			}
-		}
-		// Any other escape, such as \\ or \", is kept whole so that its
-		// second byte is not read as the start of another.
-		out = append(out, c, doc[i+1])
-		i++
-	}
-	return out
-}
 
 // The API's resources, as far as import and export read them.
 type (

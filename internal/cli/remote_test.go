@@ -417,18 +417,3 @@ func TestRemoteErrors(t *testing.T) {
 		t.Errorf("assistants on the server (-want +got):\n%s", diff)
 	}
 }
-
-func TestUnescapeHTML(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{`{"say":"a \u003cb\u003e \u0026 c"}`, `{"say":"a <b> & c"}`},
-		{`{"say":"\\u003c"}`, `{"say":"\\u003c"}`},
-		{`{"say":"\"\u0026\""}`, `{"say":"\"&\""}`},
-		{`{"say":"\u00e9\u2028"}`, "{\"say\":\"\\u00e9\u2028\"}"},
-		{`{}`, `{}`},
-	}
-	for _, tt := range tests {
-		if got := string(unescapeHTML([]byte(tt.in))); got != tt.want {
-			t.Errorf("unescapeHTML(%s) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
