@@ -77,14 +77,8 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		}
 		f.Fields = append(f.Fields, ff)
 	}
-	if c := m.clf; c != nil {
-		cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
-			Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
-		cf.Hashes = slices.Sorted(maps.Keys(c.index))
-		for _, h := range cf.Hashes {
-			cf.Rows = append(cf.Rows, c.index[h])
-		}
-		f.Classifier = cf
+	if m.clf != nil {
+		f.Classifier = m.clf.file()
 	}
 	var b bytes.Buffer
 	if err := gob.NewEncoder(&b).Encode(&f); err != nil {
@@ -127,6 +121,17 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 		m.clf = c
 	}
 	return m, nil
+}
+
+// file returns c as stored.
+func (c *Classifier) file() *classifierFile {
+	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
+		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
+	cf.Hashes = slices.Sorted(maps.Keys(c.index))
+	for _, h := range cf.Hashes {
+		cf.Rows = append(cf.Rows, c.index[h])
+	}
+	return cf
 }
 
 // classifier checks the sizes of a stored classifier, so that a damaged file
