@@ -238,10 +238,30 @@ func (c *Classifier) scores(x *sparse, out []float64) {
 		acc = make([]float32, K)
 	}
 	copy(acc, c.b)
-	for j, row := range x.idx {
-		xv := x.val[j]
-		wr := c.w[int(row)*K : int(row)*K+K]
-		wr = wr[:len(acc)]
+	// Four rows at a time: each score is loaded and stored once for four
+	// rows, and the four rows are read from memory together. Each score
+	// still adds the rows one by one in their order, so that the sums are
+	// rounded exactly as row by row.
+	idx, val := x.idx, x.val[:len(x.idx)]
+	j := 0
+	for ; j+4 <= len(idx); j += 4 {
+		w0 := c.w[int(idx[j])*K:][:len(acc)]
+		w1 := c.w[int(idx[j+1])*K:][:len(acc)]
+		w2 := c.w[int(idx[j+2])*K:][:len(acc)]
+		w3 := c.w[int(idx[j+3])*K:][:len(acc)]
+		x0, x1, x2, x3 := val[j], val[j+1], val[j+2], val[j+3]
+		for k := range acc {
+			a := acc[k]
+			a += w0[k] * x0
+			a += w1[k] * x1
+			a += w2[k] * x2
+			a += w3[k] * x3
+			acc[k] = a
+		}
+	}
+	for ; j < len(idx); j++ {
+		xv := val[j]
+		wr := c.w[int(idx[j])*K:][:len(acc)]
 		for k, w := range wr {
 			acc[k] += w * xv
 		}
