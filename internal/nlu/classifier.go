@@ -53,10 +53,10 @@ type Scored struct {
 // concurrent use.
 type Classifier struct {
 	labels []string
-	index  map[uint64]int32 // feature hash -> row
-	idf    []float32        // by row
-	w      []float32        // rows x len(labels), row-major
-	b      []float32        // by label
+	index  *featureIndex // feature hash -> row
+	idf    []float32     // by row
+	w      []float32     // rows x len(labels), row-major
+	b      []float32     // by label
 
 	// Word vectors: the unit mean vector of the utterance's words, times
 	// vecWeight, fills the rows from vecRow on. vecs is nil without them.
@@ -83,7 +83,7 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 		return nil, errors.New("train: no examples")
 	}
 	opts.defaults()
-	c := &Classifier{index: map[uint64]int32{}}
+	c := &Classifier{}
 	labelOf := map[string]int{}
 	y := make([]int, len(examples))
 	for i, e := range examples {
@@ -115,6 +115,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 
 	// Features and document frequencies.
 	feats := make([][]feature, len(examples))
+	rowOf := map[uint64]int32{}
+	var hashes []uint64 // by row
 	var df []int32
 	var buf []feature
 	ws := make([][]string, len(examples))
@@ -123,14 +125,19 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 		buf = extract(ws[i], buf, c.cross)
 		feats[i] = slices.Clone(buf)
 		for _, f := range buf {
-			row, ok := c.index[f.h]
+			row, ok := rowOf[f.h]
 			if !ok {
 				row = int32(len(df))
-				c.index[f.h] = row
+				rowOf[f.h] = row
+				hashes = append(hashes, f.h)
 				df = append(df, 0)
 			}
 			df[row]++
 		}
+	}
+	c.index = newFeatureIndex(len(hashes))
+	for row, h := range hashes {
+		c.index.set(h, int32(row))
 	}
 	n := float64(len(examples))
 	c.idf = make([]float32, len(df))

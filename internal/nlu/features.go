@@ -162,7 +162,7 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	v.idx, v.val = v.idx[:0], v.val[:0]
 	var norm float64
 	for _, f := range fs {
-		row, ok := c.index[f.h]
+		row, ok := c.index.row(f.h)
 		if !ok {
 			continue
 		}
@@ -186,7 +186,7 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 		// Rare words say more than common ones: weight each word's vector
 		// by its inverse document frequency in the training examples.
 		wt := c.maxIDF
-		if row, ok := c.index[hashBytes(fnvOffset^seedWord, w)]; ok {
+		if row, ok := c.index.row(hashBytes(fnvOffset^seedWord, w)); ok {
 			wt = c.idf[row]
 		}
 		weights = append(weights, wt)

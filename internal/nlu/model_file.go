@@ -127,10 +127,7 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 func (c *Classifier) file() *classifierFile {
 	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
 		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
-	cf.Hashes = slices.Sorted(maps.Keys(c.index))
-	for _, h := range cf.Hashes {
-		cf.Rows = append(cf.Rows, c.index[h])
-	}
+	cf.Hashes, cf.Rows = c.index.sorted()
 	return cf
 }
 
@@ -159,13 +156,13 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 	case len(cf.Hashes) != len(cf.Rows) || !slices.IsSortedFunc(cf.Hashes, cmp.Compare[uint64]):
 		return nil, errors.New("classifier: damaged feature index")
 	}
-	c.index = make(map[uint64]int32, len(cf.Hashes))
+	c.index = newFeatureIndex(len(cf.Hashes))
 	for i, h := range cf.Hashes {
 		r := cf.Rows[i]
 		if r < 0 || int(r) >= len(cf.IDF) {
 			return nil, errors.New("classifier: feature row out of range")
 		}
-		c.index[h] = r
+		c.index.set(h, r)
 	}
 	return c, nil
 }
