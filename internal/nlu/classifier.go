@@ -1,10 +1,12 @@
 package nlu
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 )
 
 // An Example is one labelled utterance: a sample of a task, or a line of a
@@ -300,46 +302,66 @@ func (c *Classifier) Labels() []string { return c.labels }
 // Rank returns the labels by decreasing probability for text. When allowed is
 // not empty, only those labels are ranked and their probabilities sum to 1.
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
+	sc := rankPool.Get().(*rankScratch)
+	defer rankPool.Put(sc)
 	var fbuf [256]feature
 	ws := words(text)
 	fs := extract(ws, fbuf[:0], c.cross)
-	var ib [256]int32
-	var vb [256]float32
-	x := sparse{idx: ib[:0], val: vb[:0]}
-	c.vectorize(ws, fs, &x)
+	c.vectorize(ws, fs, &sc.x)
 	K := len(c.labels)
-	s := make([]float64, K)
-	c.scores(&x, s)
-	out := make([]Scored, 0, K)
-	if len(allowed) == 0 {
-		softmax(s)
-		for k, p := range s {
-			out = append(out, Scored{Label: c.labels[k], Prob: p})
-		}
-	} else {
-		var keep []float64
-		var names []string
-		for k, l := range c.labels {
-			if slices.Contains(allowed, l) {
-				keep = append(keep, s[k])
-				names = append(names, l)
-			}
-		}
-		softmax(keep)
-		for i, p := range keep {
-			out = append(out, Scored{Label: names[i], Prob: p})
+	s := slices.Grow(sc.scores[:0], K)[:K]
+	sc.scores = s
+	c.scores(&sc.x, s)
+	// The scores of the labels ranked move to the front of s, in label
+	// order.
+	keep := sc.keep[:0]
+	for k, l := range c.labels {
+		if len(allowed) == 0 || slices.Contains(allowed, l) {
+			s[len(keep)] = s[k]
+			keep = append(keep, int32(k))
 		}
 	}
-	// Sort by decreasing probability, ties in label order (out is built in
-	// label order, and a stable sort keeps it).
-	slices.SortStableFunc(out, func(a, b Scored) int {
+	sc.keep = keep
+	probs := s[:len(keep)]
+	softmax(probs)
+	order := sc.order[:0]
+	for i, p := range probs {
+		order = append(order, ranked{p, keep[i]})
+	}
+	sc.order = order
+	// By decreasing probability, ties in label order: the order a stable
+	// sort of the labels gives. (softmax makes every probability NaN or
+	// none: all NaN, the labels stay in label order, as a stable sort left
+	// them.)
+	slices.SortFunc(order, func(a, b ranked) int {
 		switch {
-		case a.Prob > b.Prob:
+		case a.p > b.p:
 			return -1
-		case a.Prob < b.Prob:
+		case a.p < b.p:
 			return 1
 		}
-		return 0
+		return cmp.Compare(a.k, b.k)
 	})
+	out := make([]Scored, len(order))
+	for i, r := range order {
+		out[i] = Scored{Label: c.labels[r.k], Prob: r.p}
+	}
 	return out
 }
+
+// A ranked label: its probability and its index in the classifier's labels.
+type ranked struct {
+	p float64
+	k int32
+}
+
+// rankScratch is the working space of one Rank call. Rank takes it from
+// rankPool and gives it back, so that it allocates little but its result.
+type rankScratch struct {
+	x      sparse
+	scores []float64
+	keep   []int32 // the labels ranked
+	order  []ranked
+}
+
+var rankPool = sync.Pool{New: func() any { return new(rankScratch) }}
