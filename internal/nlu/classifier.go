@@ -120,13 +120,12 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	rowOf := map[uint64]int32{}
 	var hashes []uint64 // by row
 	var df []int32
-	var buf []feature
+	var fb featureBuf
 	ws := make([][]string, len(examples))
 	for i, e := range examples {
 		ws[i] = words(e.Text)
-		buf = extract(ws[i], buf, c.cross)
-		feats[i] = slices.Clone(buf)
-		for _, f := range buf {
+		feats[i] = slices.Clone(fb.extract(ws[i], c.cross))
+		for _, f := range feats[i] {
 			row, ok := rowOf[f.h]
 			if !ok {
 				row = int32(len(df))
@@ -304,9 +303,8 @@ func (c *Classifier) Labels() []string { return c.labels }
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
 	sc := rankPool.Get().(*rankScratch)
 	defer rankPool.Put(sc)
-	var fbuf [256]feature
 	ws := words(text)
-	fs := extract(ws, fbuf[:0], c.cross)
+	fs := sc.features.extract(ws, c.cross)
 	c.vectorize(ws, fs, &sc.x)
 	K := len(c.labels)
 	s := slices.Grow(sc.scores[:0], K)[:K]
@@ -358,10 +356,11 @@ type ranked struct {
 // rankScratch is the working space of one Rank call. Rank takes it from
 // rankPool and gives it back, so that it allocates little but its result.
 type rankScratch struct {
-	x      sparse
-	scores []float64
-	keep   []int32 // the labels ranked
-	order  []ranked
+	features featureBuf
+	x        sparse
+	scores   []float64
+	keep     []int32 // the labels ranked
+	order    []ranked
 }
 
 var rankPool = sync.Pool{New: func() any { return new(rankScratch) }}
