@@ -303,7 +303,7 @@ func (c *Classifier) Labels() []string { return c.labels }
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
 	sc := rankPool.Get().(*rankScratch)
 	defer rankPool.Put(sc)
-	ws := words(text)
+	ws := sc.words.words(text)
 	fs := sc.features.extract(ws, c.cross)
 	c.vectorize(ws, fs, &sc.x)
 	K := len(c.labels)
@@ -356,6 +356,7 @@ type ranked struct {
 // rankScratch is the working space of one Rank call. Rank takes it from
 // rankPool and gives it back, so that it allocates little but its result.
 type rankScratch struct {
+	words    wordBuf
 	features featureBuf
 	x        sparse
 	scores   []float64

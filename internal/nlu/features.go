@@ -32,11 +32,29 @@ func hashBytes(h uint64, s string) uint64 {
 
 // words returns the normalised words of text.
 func words(text string) []string {
-	ts := tokens(text)
-	ws := make([]string, len(ts))
-	for i, t := range ts {
-		ws[i] = t.norm
+	var b wordBuf
+	return b.words(text)
+}
+
+// A wordBuf splits utterances into words, keeping its memory from one
+// utterance to the next.
+type wordBuf struct {
+	norm  []byte
+	spans []wordSpan
+	ws    []string
+}
+
+// words returns the normalised words of text, as tokens finds them, in a
+// slice valid until the next call. The words themselves stay valid: they
+// share one new string.
+func (b *wordBuf) words(text string) []string {
+	b.norm, b.spans = scanWords(text, b.norm[:0], b.spans[:0])
+	all := string(b.norm)
+	ws := b.ws[:0]
+	for _, sp := range b.spans {
+		ws = append(ws, all[sp.from:sp.to])
 	}
+	b.ws = ws
 	return ws
 }
 

@@ -37,26 +37,9 @@ func newRef(c *Classifier) refClassifier {
 func (c refClassifier) Rank(text string, allowed []string) []Scored {
 	index := c.index
 
-	// Words.
 	var ws []string
-	var b strings.Builder
-	inWord := false
-	for i, r := range text {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			inWord = true
-			b.WriteString(strings.ToLower(string(r)))
-		case (r == '\'' || r == '’') && inWord && refNextIsLetter(text[i+utf8.RuneLen(r):]):
-		default:
-			if inWord && b.Len() > 0 {
-				ws = append(ws, b.String())
-			}
-			b.Reset()
-			inWord = false
-		}
-	}
-	if inWord && b.Len() > 0 {
-		ws = append(ws, b.String())
+	for _, t := range refTokens(text) {
+		ws = append(ws, t.norm)
 	}
 
 	// Features, sorted by hash, with their counts.
@@ -182,6 +165,35 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 	return out
 }
 
+// refTokens is tokens as it was before it was made fast.
+func refTokens(s string) []token {
+	var out []token
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && b.Len() > 0 {
+			out = append(out, token{norm: b.String(), start: start, end: end})
+		}
+		b.Reset()
+		start = -1
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if start < 0 {
+				start = i
+			}
+			b.WriteString(strings.ToLower(string(r)))
+		case (r == '\'' || r == '’') && start >= 0 && refNextIsLetter(s[i+utf8.RuneLen(r):]):
+			// inside a word: skip
+		default:
+			flush(i)
+		}
+	}
+	flush(len(s))
+	return out
+}
+
 func refNextIsLetter(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLetter(r)
@@ -197,6 +209,7 @@ var rankTexts = []string{
 	"I would like to reserve a table for tonight",
 	"what's the time? it's   late",
 	"don’t, won't; can' t 'quoted' o'",
+	"x'1 O'Neil's rock’n’roll ’tis it's' '' ’’ a'’b",
 	"Ça coûte combien à Zürich? ÉTÉ straße İstanbul ǅ",
 	"naïve cafe\u0301 re\u0301sume\u0301",
 	"日本語のテキスト 東京 and 中文",
@@ -323,6 +336,17 @@ func TestRankMatchesReferenceCLINC(t *testing.T) {
 			}
 		}
 	}
+}
+
+func FuzzTokensMatchReference(f *testing.F) {
+	for _, text := range rankTexts {
+		f.Add(text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if diff := cmp.Diff(refTokens(text), tokens(text), cmp.AllowUnexported(token{})); diff != "" {
+			t.Errorf("tokens(%q) (-reference +got):\n%s", text, diff)
+		}
+	})
 }
 
 func FuzzRankMatchesReference(f *testing.F) {
