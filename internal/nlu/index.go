@@ -6,7 +6,8 @@ import (
 	"slices"
 )
 
-// A featureIndex maps feature hashes to rows of the weights. It is an
+// A featureIndex maps feature hashes to rows of the weights (or word hashes
+// to rows of the word vectors). It is an
 // open-addressing table with linear probing in one flat slice without
 // pointers: a lookup reads one or two adjacent slots where a Go map reads a
 // group's control word and then its slots, and the garbage collector has
