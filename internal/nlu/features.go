@@ -176,7 +176,10 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 		if !ok {
 			continue
 		}
-		x := (1 + float32(math.Log(float64(f.tf)))) * c.idf[row]
+		x := c.idf[row] // 1 + log(tf) is 1 for most
+		if f.tf != 1 {
+			x = (1 + float32(math.Log(float64(f.tf)))) * c.idf[row]
+		}
 		v.idx = append(v.idx, row)
 		v.val = append(v.val, x)
 		norm += float64(x) * float64(x)
