@@ -1,10 +1,12 @@
 package nlu
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 )
 
 // An Example is one labelled utterance: a sample of a task, or a line of a
@@ -53,10 +55,10 @@ type Scored struct {
 // concurrent use.
 type Classifier struct {
 	labels []string
-	index  map[uint64]int32 // feature hash -> row
-	idf    []float32        // by row
-	w      []float32        // rows x len(labels), row-major
-	b      []float32        // by label
+	index  *featureIndex // feature hash -> row
+	idf    []float32     // by row
+	w      []float32     // rows x len(labels), row-major
+	b      []float32     // by label
 
 	// Word vectors: the unit mean vector of the utterance's words, times
 	// vecWeight, fills the rows from vecRow on. vecs is nil without them.
@@ -83,7 +85,7 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 		return nil, errors.New("train: no examples")
 	}
 	opts.defaults()
-	c := &Classifier{index: map[uint64]int32{}}
+	c := &Classifier{}
 	labelOf := map[string]int{}
 	y := make([]int, len(examples))
 	for i, e := range examples {
@@ -115,22 +117,28 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 
 	// Features and document frequencies.
 	feats := make([][]feature, len(examples))
+	rowOf := map[uint64]int32{}
+	var hashes []uint64 // by row
 	var df []int32
-	var buf []feature
+	var fb featureBuf
 	ws := make([][]string, len(examples))
 	for i, e := range examples {
 		ws[i] = words(e.Text)
-		buf = extract(ws[i], buf, c.cross)
-		feats[i] = slices.Clone(buf)
-		for _, f := range buf {
-			row, ok := c.index[f.h]
+		feats[i] = slices.Clone(fb.extract(ws[i], c.cross))
+		for _, f := range feats[i] {
+			row, ok := rowOf[f.h]
 			if !ok {
 				row = int32(len(df))
-				c.index[f.h] = row
+				rowOf[f.h] = row
+				hashes = append(hashes, f.h)
 				df = append(df, 0)
 			}
 			df[row]++
 		}
+	}
+	c.index = newFeatureIndex(len(hashes))
+	for row, h := range hashes {
+		c.index.set(h, int32(row))
 	}
 	n := float64(len(examples))
 	c.idf = make([]float32, len(df))
@@ -238,10 +246,30 @@ func (c *Classifier) scores(x *sparse, out []float64) {
 		acc = make([]float32, K)
 	}
 	copy(acc, c.b)
-	for j, row := range x.idx {
-		xv := x.val[j]
-		wr := c.w[int(row)*K : int(row)*K+K]
-		wr = wr[:len(acc)]
+	// Four rows at a time: each score is loaded and stored once for four
+	// rows, and the four rows are read from memory together. Each score
+	// still adds the rows one by one in their order, so that the sums are
+	// rounded exactly as row by row.
+	idx, val := x.idx, x.val[:len(x.idx)]
+	j := 0
+	for ; j+4 <= len(idx); j += 4 {
+		w0 := c.w[int(idx[j])*K:][:len(acc)]
+		w1 := c.w[int(idx[j+1])*K:][:len(acc)]
+		w2 := c.w[int(idx[j+2])*K:][:len(acc)]
+		w3 := c.w[int(idx[j+3])*K:][:len(acc)]
+		x0, x1, x2, x3 := val[j], val[j+1], val[j+2], val[j+3]
+		for k := range acc {
+			a := acc[k]
+			a += w0[k] * x0
+			a += w1[k] * x1
+			a += w2[k] * x2
+			a += w3[k] * x3
+			acc[k] = a
+		}
+	}
+	for ; j < len(idx); j++ {
+		xv := val[j]
+		wr := c.w[int(idx[j])*K:][:len(acc)]
 		for k, w := range wr {
 			acc[k] += w * xv
 		}
@@ -273,46 +301,67 @@ func (c *Classifier) Labels() []string { return c.labels }
 // Rank returns the labels by decreasing probability for text. When allowed is
 // not empty, only those labels are ranked and their probabilities sum to 1.
 func (c *Classifier) Rank(text string, allowed []string) []Scored {
-	var fbuf [256]feature
-	ws := words(text)
-	fs := extract(ws, fbuf[:0], c.cross)
-	var ib [256]int32
-	var vb [256]float32
-	x := sparse{idx: ib[:0], val: vb[:0]}
-	c.vectorize(ws, fs, &x)
+	sc := rankPool.Get().(*rankScratch)
+	defer rankPool.Put(sc)
+	ws := sc.words.words(text)
+	fs := sc.features.extract(ws, c.cross)
+	c.vectorize(ws, fs, &sc.x)
 	K := len(c.labels)
-	s := make([]float64, K)
-	c.scores(&x, s)
-	out := make([]Scored, 0, K)
-	if len(allowed) == 0 {
-		softmax(s)
-		for k, p := range s {
-			out = append(out, Scored{Label: c.labels[k], Prob: p})
-		}
-	} else {
-		var keep []float64
-		var names []string
-		for k, l := range c.labels {
-			if slices.Contains(allowed, l) {
-				keep = append(keep, s[k])
-				names = append(names, l)
-			}
-		}
-		softmax(keep)
-		for i, p := range keep {
-			out = append(out, Scored{Label: names[i], Prob: p})
+	s := slices.Grow(sc.scores[:0], K)[:K]
+	sc.scores = s
+	c.scores(&sc.x, s)
+	// The scores of the labels ranked move to the front of s, in label
+	// order.
+	keep := sc.keep[:0]
+	for k, l := range c.labels {
+		if len(allowed) == 0 || slices.Contains(allowed, l) {
+			s[len(keep)] = s[k]
+			keep = append(keep, int32(k))
 		}
 	}
-	// Sort by decreasing probability, ties in label order (out is built in
-	// label order, and a stable sort keeps it).
-	slices.SortStableFunc(out, func(a, b Scored) int {
+	sc.keep = keep
+	probs := s[:len(keep)]
+	softmax(probs)
+	order := sc.order[:0]
+	for i, p := range probs {
+		order = append(order, ranked{p, keep[i]})
+	}
+	sc.order = order
+	// By decreasing probability, ties in label order: the order a stable
+	// sort of the labels gives. (softmax makes every probability NaN or
+	// none: all NaN, the labels stay in label order, as a stable sort left
+	// them.)
+	slices.SortFunc(order, func(a, b ranked) int {
 		switch {
-		case a.Prob > b.Prob:
+		case a.p > b.p:
 			return -1
-		case a.Prob < b.Prob:
+		case a.p < b.p:
 			return 1
 		}
-		return 0
+		return cmp.Compare(a.k, b.k)
 	})
+	out := make([]Scored, len(order))
+	for i, r := range order {
+		out[i] = Scored{Label: c.labels[r.k], Prob: r.p}
+	}
 	return out
 }
+
+// A ranked label: its probability and its index in the classifier's labels.
+type ranked struct {
+	p float64
+	k int32
+}
+
+// rankScratch is the working space of one Rank call. Rank takes it from
+// rankPool and gives it back, so that it allocates little but its result.
+type rankScratch struct {
+	words    wordBuf
+	features featureBuf
+	x        sparse
+	scores   []float64
+	keep     []int32 // the labels ranked
+	order    []ranked
+}
+
+var rankPool = sync.Pool{New: func() any { return new(rankScratch) }}

@@ -178,10 +178,8 @@ func TestCrossGrams(t *testing.T) {
 				}
 			}
 		}
-		var got []uint64
-		for _, f := range crossGrams(nil, ws) {
-			got = append(got, f.h)
-		}
+		var fb featureBuf
+		got := fb.crossGrams(nil, ws)
 		slices.Sort(want)
 		slices.Sort(got)
 		if !slices.Equal(want, got) {

@@ -3,7 +3,6 @@ package nlu
 import (
 	"math"
 	"slices"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -33,119 +32,130 @@ func hashBytes(h uint64, s string) uint64 {
 
 // words returns the normalised words of text.
 func words(text string) []string {
-	ts := tokens(text)
-	ws := make([]string, len(ts))
-	for i, t := range ts {
-		ws[i] = t.norm
+	var b wordBuf
+	return b.words(text)
+}
+
+// A wordBuf splits utterances into words, keeping its memory from one
+// utterance to the next.
+type wordBuf struct {
+	norm  []byte
+	spans []wordSpan
+	ws    []string
+}
+
+// words returns the normalised words of text, as tokens finds them, in a
+// slice valid until the next call. The words themselves stay valid: they
+// share one new string.
+func (b *wordBuf) words(text string) []string {
+	b.norm, b.spans = scanWords(text, b.norm[:0], b.spans[:0])
+	all := string(b.norm)
+	ws := b.ws[:0]
+	for _, sp := range b.spans {
+		ws = append(ws, all[sp.from:sp.to])
 	}
+	b.ws = ws
 	return ws
 }
 
-// extract appends to buf the features of an utterance's words: the words,
-// the word bigrams, the character n-grams (2 to 5 bytes) of each word padded
-// with spaces, and, with cross, the character 3- to 5-grams that span a space
-// between two words, each with its count, sorted by hash.
-func extract(ws []string, buf []feature, cross bool) []feature {
-	buf = buf[:0]
+// A featureBuf extracts the features of utterances, keeping its memory from
+// one utterance to the next.
+type featureBuf struct {
+	hashes []uint64 // of every n-gram, repeats included
+	feats  []feature
+	joined []byte // " w1 w2 ... " for the n-grams across words
+}
+
+// extract returns the features of an utterance's words: the words, the word
+// bigrams, the character n-grams (2 to 5 bytes) of each word padded with
+// spaces, and, with cross, the character 3- to 5-grams that span a space
+// between two words, each with its count, sorted by hash. They are valid
+// until the next call.
+func (b *featureBuf) extract(ws []string, cross bool) []feature {
+	hs := b.hashes[:0]
 	if cross {
-		buf = crossGrams(buf, ws)
+		hs = b.crossGrams(hs, ws)
 	}
 	prev := ""
 	for i, w := range ws {
-		buf = append(buf, feature{h: hashBytes(fnvOffset^seedWord, w), tf: 1})
+		hs = append(hs, hashBytes(fnvOffset^seedWord, w))
 		if i > 0 {
 			h := hashBytes(fnvOffset^seedBigram, prev)
 			h = hashBytes(h, " ")
-			buf = append(buf, feature{h: hashBytes(h, w), tf: 1})
+			hs = append(hs, hashBytes(h, w))
 		}
 		prev = w
-		buf = charGrams(buf, w)
+		hs = charGrams(hs, w)
 	}
-	if len(buf) == 0 {
-		return buf
-	}
-	slices.SortFunc(buf, func(a, b feature) int {
-		switch {
-		case a.h < b.h:
-			return -1
-		case a.h > b.h:
-			return 1
-		}
-		return 0
-	})
-	out := buf[:1]
-	for _, f := range buf[1:] {
-		if f.h == out[len(out)-1].h {
+	b.hashes = hs
+	// Sorting plain integers, not features, spares a call of a comparison
+	// function for each pair compared.
+	slices.Sort(hs)
+	out := b.feats[:0]
+	for i, h := range hs {
+		if i > 0 && h == hs[i-1] {
 			out[len(out)-1].tf++
 			continue
 		}
-		out = append(out, f)
+		out = append(out, feature{h: h, tf: 1})
 	}
+	b.feats = out
 	return out
 }
 
-// crossGrams appends the 3- to 5-byte n-grams of " w1 w2 ... " that span a
-// space inside it: "s i" and "at is" of "what is". They see how words meet.
-func crossGrams(buf []feature, ws []string) []feature {
+// fnvStep adds byte c to FNV-1a hash h: hashBytes(h, s+string(c)) is
+// fnvStep(hashBytes(h, s), c).
+func fnvStep(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
+
+// crossGrams appends to hs the hashes of the 3- to 5-byte n-grams of
+// " w1 w2 ... " with a space strictly inside them: "s i" and "at is" of "what
+// is". They see how words meet.
+func (b *featureBuf) crossGrams(hs []uint64, ws []string) []uint64 {
 	if len(ws) < 2 {
-		return buf
+		return hs
 	}
-	n := 1
+	s := append(b.joined[:0], ' ')
 	for _, w := range ws {
-		n += len(w) + 1
+		s = append(s, w...)
+		s = append(s, ' ')
 	}
-	var jb [256]byte
-	j := jb[:0]
-	if n > len(jb) {
-		j = make([]byte, 0, n)
-	}
-	j = append(j, ' ')
-	for _, w := range ws {
-		j = append(j, w...)
-		j = append(j, ' ')
-	}
-	s := string(j)
-	for i := 1; i < len(s)-1; i++ {
-		if s[i] != ' ' {
-			continue
-		}
-		// Every n-gram with this inner space, not starting or ending on it.
-		for n := 3; n <= 5; n++ {
-			for start := max(i-n+2, 0); start < i && start+n <= len(s); start++ {
-				if start+n-1 <= i {
-					continue
-				}
-				g := s[start : start+n]
-				if strings.IndexByte(g[1:n-1], ' ') != i-start-1 {
-					continue // spans another inner space too: seen at that space
-				}
-				buf = append(buf, feature{h: hashBytes(fnvOffset^seedCross, g), tf: 1})
+	b.joined = s
+	// Each n-gram is hashed as its start's 2-gram grows, byte by byte.
+	for i := 0; i+3 <= len(s); i++ {
+		h := fnvStep(fnvStep(fnvOffset^seedCross, s[i]), s[i+1])
+		inner := false // a space inside s[i:i+n]
+		for n := 3; n <= 5 && i+n <= len(s); n++ {
+			inner = inner || s[i+n-2] == ' '
+			h = fnvStep(h, s[i+n-1])
+			if inner {
+				hs = append(hs, h)
 			}
 		}
 	}
-	return buf
+	return hs
 }
 
-// charGrams appends the 2- to 5-byte n-grams of " w ".
-func charGrams(buf []feature, w string) []feature {
+// charGrams appends to hs the hashes of the 2- to 5-byte n-grams of " w "
+// (w cut to 78 bytes) that start a character.
+func charGrams(hs []uint64, w string) []uint64 {
 	var pad [80]byte
 	if len(w) > len(pad)-2 {
 		w = w[:len(pad)-2]
 	}
-	p := pad[:0]
-	p = append(p, ' ')
-	p = append(p, w...)
-	p = append(p, ' ')
-	s := string(p)
-	for n := 2; n <= 5; n++ {
-		for i := 0; i+n <= len(s); i++ {
-			if i > 0 && !utf8.RuneStart(s[i]) {
-				continue
-			}
-			buf = append(buf, feature{h: hashBytes(fnvOffset^seedChar, s[i:i+n]), tf: 1})
+	s := append(append(append(pad[:0], ' '), w...), ' ')
+	// Each n-gram is hashed as its start's 2-gram grows, byte by byte.
+	for i := 0; i+2 <= len(s); i++ {
+		if i > 0 && !utf8.RuneStart(s[i]) {
+			continue
+		}
+		h := fnvStep(fnvStep(fnvOffset^seedChar, s[i]), s[i+1])
+		hs = append(hs, h)
+		for n := 3; n <= 5 && i+n <= len(s); n++ {
+			h = fnvStep(h, s[i+n-1])
+			hs = append(hs, h)
 		}
 	}
-	return buf
+	return hs
 }
 
 // A sparse vector of feature rows and values.
@@ -162,11 +172,14 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	v.idx, v.val = v.idx[:0], v.val[:0]
 	var norm float64
 	for _, f := range fs {
-		row, ok := c.index[f.h]
+		row, ok := c.index.row(f.h)
 		if !ok {
 			continue
 		}
-		x := (1 + float32(math.Log(float64(f.tf)))) * c.idf[row]
+		x := c.idf[row] // 1 + log(tf) is 1 for most
+		if f.tf != 1 {
+			x = (1 + float32(math.Log(float64(f.tf)))) * c.idf[row]
+		}
 		v.idx = append(v.idx, row)
 		v.val = append(v.val, x)
 		norm += float64(x) * float64(x)
@@ -186,7 +199,7 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 		// Rare words say more than common ones: weight each word's vector
 		// by its inverse document frequency in the training examples.
 		wt := c.maxIDF
-		if row, ok := c.index[hashBytes(fnvOffset^seedWord, w)]; ok {
+		if row, ok := c.index.row(hashBytes(fnvOffset^seedWord, w)); ok {
 			wt = c.idf[row]
 		}
 		weights = append(weights, wt)

@@ -77,14 +77,8 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		}
 		f.Fields = append(f.Fields, ff)
 	}
-	if c := m.clf; c != nil {
-		cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
-			Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
-		cf.Hashes = slices.Sorted(maps.Keys(c.index))
-		for _, h := range cf.Hashes {
-			cf.Rows = append(cf.Rows, c.index[h])
-		}
-		f.Classifier = cf
+	if m.clf != nil {
+		f.Classifier = m.clf.file()
 	}
 	var b bytes.Buffer
 	if err := gob.NewEncoder(&b).Encode(&f); err != nil {
@@ -129,6 +123,14 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 	return m, nil
 }
 
+// file returns c as stored.
+func (c *Classifier) file() *classifierFile {
+	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
+		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
+	cf.Hashes, cf.Rows = c.index.sorted()
+	return cf
+}
+
 // classifier checks the sizes of a stored classifier, so that a damaged file
 // is an error here and never an out-of-range index later.
 func (cf *classifierFile) classifier() (*Classifier, error) {
@@ -154,13 +156,13 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 	case len(cf.Hashes) != len(cf.Rows) || !slices.IsSortedFunc(cf.Hashes, cmp.Compare[uint64]):
 		return nil, errors.New("classifier: damaged feature index")
 	}
-	c.index = make(map[uint64]int32, len(cf.Hashes))
+	c.index = newFeatureIndex(len(cf.Hashes))
 	for i, h := range cf.Hashes {
 		r := cf.Rows[i]
 		if r < 0 || int(r) >= len(cf.IDF) {
 			return nil, errors.New("classifier: feature row out of range")
 		}
-		c.index[h] = r
+		c.index.set(h, r)
 	}
 	return c, nil
 }

@@ -427,31 +427,59 @@ type token struct {
 // tokens splits s into words: runs of letters and digits, lower-cased, with
 // apostrophes inside a word dropped ("what's" -> "whats").
 func tokens(s string) []token {
-	var out []token
-	var b strings.Builder
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && b.Len() > 0 {
-			out = append(out, token{norm: b.String(), start: start, end: end})
-		}
-		b.Reset()
-		start = -1
+	var nb [256]byte
+	var sb [32]wordSpan
+	norm, spans := scanWords(s, nb[:0], sb[:0])
+	if len(spans) == 0 {
+		return nil
 	}
-	for i, r := range s {
+	all := string(norm)
+	out := make([]token, len(spans))
+	for i, sp := range spans {
+		out[i] = token{norm: all[sp.from:sp.to], start: sp.start, end: sp.end}
+	}
+	return out
+}
+
+// A wordSpan locates a word that scanWords found: its normalised form is
+// norm[from:to] and it was s[start:end].
+type wordSpan struct{ from, to, start, end int }
+
+// scanWords appends to norm the normalised words of s (see tokens), one after
+// the other, and to spans where each is.
+func scanWords(s string, norm []byte, spans []wordSpan) ([]byte, []wordSpan) {
+	start, from := -1, 0 // of the word being read, in s and in norm
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		n := len(norm)
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if start < 0 {
-				start = i
-			}
-			b.WriteString(strings.ToLower(string(r)))
-		case (r == '\'' || r == '’') && start >= 0 && nextIsLetter(s[i+utf8.RuneLen(r):]):
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			norm = append(norm, c)
+		case 'A' <= c && c <= 'Z':
+			norm = append(norm, c+('a'-'A'))
+		case c >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)):
+			norm = utf8.AppendRune(norm, unicode.ToLower(r))
+		case (r == '\'' || r == '’') && start >= 0 && nextIsLetter(s[i+size:]):
 			// inside a word: skip
 		default:
-			flush(i)
+			if start >= 0 {
+				spans = append(spans, wordSpan{from, len(norm), start, i})
+				start = -1
+			}
 		}
+		if start < 0 && len(norm) > n {
+			start, from = i, n // a word begins
+		}
+		i += size
 	}
-	flush(len(s))
-	return out
+	if start >= 0 {
+		spans = append(spans, wordSpan{from, len(norm), start, len(s)})
+	}
+	return norm, spans
 }
 
 func nextIsLetter(s string) bool {

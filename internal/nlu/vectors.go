@@ -17,26 +17,22 @@ import (
 var vectorsBin []byte
 
 // wordVectors maps words to int8 vectors with per-dimension scales. It holds
-// no pointers but its three slices, so that the garbage collector has
-// nothing to scan in it.
+// no pointers but its slices, so that the garbage collector has nothing to
+// scan in it.
 type wordVectors struct {
 	dims   int
 	scales []float32
-	hashes []uint64 // hash of each word, sorted
-	rows   []int32  // row of the word with hashes[i]
-	data   []int8   // rows * dims
+	hashes []uint64      // hash of each word, sorted
+	rows   []int32       // row of the word with hashes[i]
+	index  *featureIndex // hashes[i] -> rows[i], for lookups
+	data   []int8        // rows * dims
 }
 
 func wordHash(w string) uint64 { return hashBytes(fnvOffset, w) }
 
 // row returns the row of word w.
 func (v *wordVectors) row(w string) (int32, bool) {
-	h := wordHash(w)
-	i, ok := slices.BinarySearch(v.hashes, h)
-	if !ok {
-		return 0, false
-	}
-	return v.rows[i], true
+	return v.index.row(wordHash(w))
 }
 
 // words returns how many words the table holds.
@@ -103,6 +99,10 @@ func decodeVectors(b []byte) (*wordVectors, error) {
 		}
 		v.hashes = append(v.hashes, e.h)
 		v.rows = append(v.rows, e.row)
+	}
+	v.index = newFeatureIndex(len(v.hashes))
+	for i, h := range v.hashes {
+		v.index.set(h, v.rows[i])
 	}
 	return v, nil
 }
