@@ -496,3 +496,21 @@ func TestQuotas(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentsKeepTheirBytes(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	doc := `{"actions":[{"say":"<b>Fish & chips</b> \u0026"}]}`
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"t"}, "Actions": {doc}})
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL+"/v1/Assistants/bot/Tasks/t/Actions", nil)
+	req.SetBasicAuth(s.acct.SID, s.acct.AuthToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"data":`+doc) {
+		t.Errorf("actions came back as %s, want the stored %s", body, doc)
+	}
+}
