@@ -258,7 +258,8 @@ func (c *Classifier) scores(x *sparse, out []float64) {
 		w2 := c.w[int(idx[j+2])*K:][:len(acc)]
 		w3 := c.w[int(idx[j+3])*K:][:len(acc)]
 		x0, x1, x2, x3 := val[j], val[j+1], val[j+2], val[j+3]
-		for k := range acc {
+		done := axpy4(acc, w0, w1, w2, w3, &[4]float32{x0, x1, x2, x3})
+		for k := done; k < len(acc); k++ {
 			a := acc[k]
 			a += w0[k] * x0
 			a += w1[k] * x1
