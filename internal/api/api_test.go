@@ -1,26 +1,24 @@
 package api_test
 
 import (
-	"slices"
-
-	"context"
 	"encoding/json"
-	"github.com/google/go-cmp/cmp"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/api/apitest"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/twilio"
-	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // A testServer is the REST API on a real store, over real HTTP.
@@ -33,30 +31,8 @@ type testServer struct {
 
 func newServer(t testing.TB) *testServer {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: "secret-token"}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
-	hooks, err := webhook.New(webhook.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := dialogue.New(db, hooks, dialogue.Options{})
-	t.Cleanup(func() { eng.Close() })
-	builder := dialogue.NewBuilder(db, hooks, dialogue.BuilderOptions{Poll: 20 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { builder.Run(ctx); close(done) }()
-	mux := http.NewServeMux()
-	(&api.Server{Store: db, Engine: eng, Builds: builder}).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &testServer{Server: srv, db: db, eng: eng, acct: acct}
+	s := apitest.Start(t, apitest.Options{})
+	return &testServer{Server: s.Server, db: s.DB, eng: s.Engine, acct: s.Account}
 }
 
 // do sends a request with the account's credentials and returns the status

@@ -1,27 +1,20 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/api/apitest"
 	"github.com/parleyhq/parley/internal/assistant"
-	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
-	"github.com/parleyhq/parley/internal/store/sqlite"
-	"github.com/parleyhq/parley/internal/twilio"
-	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // testServer is a Parley REST API on a fresh store, with one account.
@@ -35,39 +28,17 @@ type testServer struct {
 // next_page_url.
 func startServer(t *testing.T, pageSize string) *testServer {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken(), FriendlyName: "remote"}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
-	client, err := webhook.New(webhook.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := dialogue.New(db, client, dialogue.Options{})
-	t.Cleanup(func() { eng.Close() })
-	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Poll: 20 * time.Millisecond})
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { builder.Run(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-
-	mux := http.NewServeMux()
-	(&api.Server{Store: db, Engine: eng, Builds: builder}).Register(mux)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			q := r.URL.Query()
-			q.Set("PageSize", pageSize)
-			r.URL.RawQuery = q.Encode()
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, account: acct}
+	s := apitest.Start(t, apitest.Options{Wrap: func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				q := r.URL.Query()
+				q.Set("PageSize", pageSize)
+				r.URL.RawQuery = q.Encode()
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	return &testServer{URL: s.URL, account: s.Account}
 }
 
 // run runs the parley command with the environment vars (PARLEY_* unset
