@@ -65,12 +65,28 @@ type Classifier struct {
 	vecs      *wordVectors
 	vecRow    int32
 	vecWeight float32
+	// maxWeight scales the unit element-wise maximum of the words' vectors,
+	// in the rows after the mean's; 0 for none (models built before it).
+	maxWeight float32
 	maxIDF    float32 // the weight of a word no example has
 
 	// cross adds the character n-grams that span two words: they help with
 	// many examples per label and hurt with few.
 	cross bool
 }
+
+// maxPoolWeight is the weight of the element-wise maximum of the words'
+// vectors relative to their mean. Chosen on CLINC150's val split (in-scope
+// accuracy at >= 50% out-of-scope recall: 93.47 without, 93.63 / 93.70 /
+// 93.73 / 93.73 / 91.73 at 0.25 / 0.4 / 0.5 / 0.75 / 2) and on the fixture
+// bots' samples left out one at a time (mean share routed right 0.703
+// without, 0.712 / 0.721 / 0.729 at 0.25 / 0.4 / 0.5; off-topic questions
+// sent to the fallback 0.988 -> 0.990 / 0.992 / 0.992); Braun's train sets
+// left out one at a time did not move (168/183). 0.4 rather than 0.5: as
+// good on val, and at 0.5 the background of everyday requests (several about
+// pizza) took "I'd like to order a large pizza" from a pizza bot's order
+// task (0.50 to 0.49).
+const maxPoolWeight = 0.4
 
 // crossMinPerLabel is the number of examples per label from which the
 // classifier reads character n-grams across words. Chosen on CLINC150's
@@ -153,7 +169,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 			return nil, err
 		}
 		c.vecs, c.vecRow, c.vecWeight = vecs, int32(rows), float32(opts.VectorWeight)
-		rows += vecs.dims
+		c.maxWeight = maxPoolWeight * c.vecWeight
+		rows += 2 * vecs.dims
 	}
 	xs := make([]sparse, len(examples))
 	for i := range examples {

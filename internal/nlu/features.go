@@ -166,8 +166,9 @@ type sparse struct {
 
 // vectorize turns the features of text into a TF-IDF vector over the known
 // rows, with sublinear term frequency, normalised to unit length (unknown
-// features are dropped), followed by the text's mean word vector when the
-// classifier uses word vectors.
+// features are dropped), followed by the text's mean word vector and the
+// element-wise maximum of its word vectors when the classifier uses word
+// vectors.
 func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	v.idx, v.val = v.idx[:0], v.val[:0]
 	var norm float64
@@ -212,5 +213,17 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	for d, x := range mean {
 		v.idx = append(v.idx, c.vecRow+int32(d))
 		v.val = append(v.val, c.vecWeight*x)
+	}
+	if c.maxWeight == 0 {
+		return
+	}
+	// The element-wise maximum sees the one word that stands out, which
+	// the mean dilutes.
+	var xb [256]float32
+	mx := xb[:c.vecs.dims]
+	c.vecs.maxPool(ws, mx)
+	for d, x := range mx {
+		v.idx = append(v.idx, c.vecRow+int32(c.vecs.dims+d))
+		v.val = append(v.val, c.maxWeight*x)
 	}
 }

@@ -52,6 +52,7 @@ type classifierFile struct {
 	Vectors   bool
 	VecRow    int32
 	VecWeight float32
+	MaxWeight float32 // 0 in files written before max pooling
 	MaxIDF    float32
 	Cross     bool
 }
@@ -126,7 +127,7 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 // file returns c as stored.
 func (c *Classifier) file() *classifierFile {
 	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
-		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxIDF: c.maxIDF, Cross: c.cross}
+		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxWeight: c.maxWeight, MaxIDF: c.maxIDF, Cross: c.cross}
 	cf.Hashes, cf.Rows = c.index.sorted()
 	return cf
 }
@@ -136,7 +137,7 @@ func (c *Classifier) file() *classifierFile {
 func (cf *classifierFile) classifier() (*Classifier, error) {
 	K := len(cf.Labels)
 	rows := len(cf.IDF)
-	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxIDF: cf.MaxIDF, cross: cf.Cross}
+	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxWeight: cf.MaxWeight, maxIDF: cf.MaxIDF, cross: cf.Cross}
 	if cf.Vectors {
 		vecs, err := englishVectors()
 		if err != nil {
@@ -147,6 +148,9 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 			return nil, errors.New("classifier: vector rows misplaced")
 		}
 		rows += vecs.dims
+		if cf.MaxWeight != 0 {
+			rows += vecs.dims
+		}
 	}
 	switch {
 	case K < 2:

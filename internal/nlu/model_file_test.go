@@ -2,6 +2,8 @@ package nlu
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"testing"
 	"time"
 
@@ -69,4 +71,38 @@ func FuzzLoadModel(f *testing.F) {
 		}
 		m.Classify(Query{Text: "hello there"})
 	})
+}
+
+// TestLoadModelBeforeMaxPooling loads a model file written before the
+// classifier read the maximum of word vectors (testdata, written by the code
+// of 72aa055 from testModelWith): stored model builds keep working, and
+// classify as they did.
+func TestLoadModelBeforeMaxPooling(t *testing.T) {
+	data, err := os.ReadFile("testdata/model-before-max-pooling.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, err := os.ReadFile("testdata/model-before-max-pooling.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Result
+	if err := json.Unmarshal(wantJSON, &want); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadModel(data, testModelWith(t, ModelOptions{}).types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.clf == nil || m.clf.maxWeight != 0 {
+		t.Fatalf("loaded classifier: %+v", m.clf)
+	}
+	now := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
+	var got []Result
+	for _, text := range []string{"hi there", "I want twenty two family size pizzas", "can I get a large pizza please", "what is the capital of peru"} {
+		got = append(got, m.Classify(Query{Text: text, Now: now}))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("classifications of the old model (-then +now):\n%s", diff)
+	}
 }

@@ -129,6 +129,36 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 				idx = append(idx, c.vecRow+int32(d))
 				val = append(val, c.vecWeight*x)
 			}
+			if c.maxWeight != 0 {
+				mx := make([]float32, v.dims)
+				for d := range mx {
+					mx[d] = float32(math.Inf(-1))
+				}
+				for _, w := range ws {
+					i, ok := slices.BinarySearch(v.hashes, wordHash(w))
+					if !ok {
+						continue
+					}
+					row := v.data[int(v.rows[i])*v.dims : int(v.rows[i]+1)*v.dims]
+					for d, x := range row {
+						mx[d] = max(mx[d], float32(x)*v.scales[d])
+					}
+				}
+				var n float64
+				for _, x := range mx {
+					n += float64(x) * float64(x)
+				}
+				if n > 0 {
+					inv := float32(1 / math.Sqrt(n))
+					for d := range mx {
+						mx[d] *= inv
+					}
+				}
+				for d, x := range mx {
+					idx = append(idx, c.vecRow+int32(v.dims+d))
+					val = append(val, c.maxWeight*x)
+				}
+			}
 		}
 	}
 

@@ -145,3 +145,39 @@ func (v *wordVectors) weightedMean(words []string, weights []float32, out []floa
 	}
 	return known
 }
+
+// maxPool writes the unit-length element-wise maximum of the vectors of the
+// known words into out and returns how many words were known (0: out is
+// all zero).
+func (v *wordVectors) maxPool(words []string, out []float32) int {
+	for d := range out {
+		out[d] = float32(math.Inf(-1))
+	}
+	known := 0
+	for _, w := range words {
+		i, ok := v.row(w)
+		if !ok {
+			continue
+		}
+		known++
+		row := v.data[int(i)*v.dims : int(i+1)*v.dims]
+		for d, x := range row {
+			out[d] = max(out[d], float32(x)*v.scales[d])
+		}
+	}
+	if known == 0 {
+		clear(out)
+		return 0
+	}
+	var norm float64
+	for _, x := range out {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for d := range out {
+			out[d] *= inv
+		}
+	}
+	return known
+}
