@@ -153,9 +153,11 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	q := store.Query{SID: twilio.NewSID(twilio.PrefixQuery), AccountSID: r.account.SID, AssistantSID: ref.SID,
 		Language: lang, Query: text, Tasks: strings.Join(tasks, ","), Status: "pending-review", Results: results,
 		DateCreated: now, DateUpdated: now}
-	if b, err := s.Store.LatestCompletedModelBuild(r.Context(), ref.SID); err == nil {
-		q.ModelBuildSID = b.SID
+	bs, err := s.Store.BuildState(r.Context(), r.account.SID, ref.SID)
+	if err != nil {
+		return err
 	}
+	q.ModelBuildSID = bs.LatestModelBuildSID
 	return writeJSON(w, http.StatusCreated, r.queryJSON(q))
 }
 
