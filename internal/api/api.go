@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,33 @@ type Limits struct {
 	FieldsPerTask      int
 	FieldTypes         int // custom field types per assistant
 	ValuesPerFieldType int // synonyms included
+}
+
+// ParseLimit sets one limit of l from "name=N", name being assistants,
+// tasks, samples, fields, field-types or values.
+func (l *Limits) ParseLimit(s string) error {
+	name, v, ok := strings.Cut(s, "=")
+	n, err := strconv.Atoi(v)
+	if !ok || err != nil || n < 1 {
+		return fmt.Errorf("limit %q: want NAME=N with N >= 1", s)
+	}
+	switch name {
+	case "assistants":
+		l.Assistants = n
+	case "tasks":
+		l.Tasks = n
+	case "samples":
+		l.Samples = n
+	case "fields":
+		l.FieldsPerTask = n
+	case "field-types":
+		l.FieldTypes = n
+	case "values":
+		l.ValuesPerFieldType = n
+	default:
+		return fmt.Errorf("limit %q: no limit %q (assistants, tasks, samples, fields, field-types, values)", s, name)
+	}
+	return nil
 }
 
 // DefaultLimits are Autopilot's final quotas.

@@ -490,3 +490,20 @@ func TestDocumentsKeepTheirBytes(t *testing.T) {
 		t.Errorf("actions came back as %s, want the stored %s", body, doc)
 	}
 }
+
+func TestParseLimit(t *testing.T) {
+	var l api.Limits
+	for _, s := range []string{"assistants=2", "tasks=3", "samples=4", "fields=5", "field-types=6", "values=7"} {
+		if err := l.ParseLimit(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := (api.Limits{Assistants: 2, Tasks: 3, Samples: 4, FieldsPerTask: 5, FieldTypes: 6, ValuesPerFieldType: 7}); l != want {
+		t.Errorf("limits %+v, want %+v", l, want)
+	}
+	for _, bad := range []string{"tasks", "tasks=0", "tasks=x", "nope=3", "=3"} {
+		if err := l.ParseLimit(bad); err == nil {
+			t.Errorf("ParseLimit(%q) accepted", bad)
+		}
+	}
+}

@@ -28,7 +28,8 @@ func runServe(e *env, args []string) error {
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
 	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
-	var imports, maps multiFlag
+	var imports, maps, limitFlags multiFlag
+	fs.Var(&limitFlags, "limit", "raise or lower a quota of the REST API: NAME=N, NAME one of assistants (per account), tasks, samples (per assistant), fields (per task), field-types, values (per field type); repeatable (default: Autopilot's)")
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
 	pos, err := parse(fs, args)
@@ -40,6 +41,12 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
 	log := e.logger(*logLevel)
+	var limits api.Limits
+	for _, l := range limitFlags {
+		if err := limits.ParseLimit(l); err != nil {
+			return fmt.Errorf("%w: --limit: %v", errUsage, err)
+		}
+	}
 
 	db, acct, err := openAccount(e, *dir)
 	if err != nil {
@@ -81,7 +88,7 @@ func runServe(e *env, args []string) error {
 	// Accounts are read once per accountTTL, not on every request.
 	accounts := &store.AccountCache{Source: db, TTL: accountTTL}
 	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
-	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder}).Register(mux)
+	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

@@ -76,3 +76,11 @@ func TestServeExamples(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+func TestServeBadLimit(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := cli.Main(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--limit", "tasks=lots"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), `--limit: limit "tasks=lots"`) {
+		t.Errorf("exit %d, stderr %q; want 2 and the bad limit named", code, stderr.String())
+	}
+}
