@@ -88,6 +88,15 @@ type Classifier struct {
 // task (0.50 to 0.49).
 const maxPoolWeight = 0.4
 
+// averageFrom: the weights are averaged over the epochs from
+// Epochs/averageFrom on (the last two thirds). Chosen on CLINC150's val split
+// (in-scope at >= 50% OOS recall 93.70 averaging from the first epoch, 93.80
+// / 93.90 / 93.90 / 93.90 / 93.87 / 93.77 from epoch 2 / 3 / 4 / 5 / 6 / 8 of
+// 12) and the fixture bots' held-out samples (mean routed right 0.721 ->
+// 0.728, off-topic to the fallback 0.992 -> 0.991); Braun's train sets left
+// out one at a time did not move (168/183).
+const averageFrom = 3
+
 // crossMinPerLabel is the number of examples per label from which the
 // classifier reads character n-grams across words. Chosen on CLINC150's
 // validation split (100 per label: +0.5 point) and on the fixture bots'
@@ -181,8 +190,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	c.w = make([]float32, rows*K)
 	c.b = make([]float32, K)
 	// Averaged SGD: u accumulates step*update, so that the average of the
-	// weights over all steps is w - u/steps (Polyak-Ruppert averaging,
-	// computed lazily for sparse updates).
+	// weights over the steps since averaging began is w - u/steps
+	// (Polyak-Ruppert averaging, computed lazily for sparse updates).
 	u := make([]float32, len(c.w))
 	ub := make([]float32, K)
 	rng := rand.New(rand.NewPCG(1, uint64(len(examples))))
@@ -197,8 +206,15 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	}
 	var active []grad
 	total := opts.Epochs * len(examples)
-	step := 0
+	step, avgStep := 0, 0
 	for epoch := 0; epoch < opts.Epochs; epoch++ {
+		if epoch == opts.Epochs/averageFrom && epoch > 0 {
+			// The first epochs' weights are far from the solution: the
+			// average starts afresh here.
+			clear(u)
+			clear(ub)
+			avgStep = 0
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			lr := opts.LearningRate / (1 + float64(step)/float64(len(examples)))
@@ -207,7 +223,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 			softmax(scores)
 			scores[y[i]] -= 1 // gradient of the loss wrt the scores
 			step++
-			t := float32(step)
+			avgStep++
+			t := float32(avgStep)
 			// Most probabilities are near zero once training has begun:
 			// only the labels with a gradient worth the name are updated.
 			active = active[:0]
@@ -235,7 +252,7 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 			}
 		}
 	}
-	inv := 1 / float32(step)
+	inv := 1 / float32(avgStep)
 	for i := range c.w {
 		c.w[i] -= u[i] * inv
 	}
