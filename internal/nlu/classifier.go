@@ -50,9 +50,9 @@ type Scored struct {
 
 // A Classifier is a trained statistical model of utterances: multinomial
 // logistic regression over TF-IDF weighted words, word bigrams and character
-// n-grams, plus the mean of the words' vectors (GloVe-derived), trained by
-// averaged stochastic gradient descent. It gives each label a probability. It is immutable and safe for
-// concurrent use.
+// n-grams, plus the mean and the element-wise maximum of the words' vectors
+// (GloVe-derived), trained by averaged stochastic gradient descent. It gives
+// each label a probability. It is immutable and safe for concurrent use.
 type Classifier struct {
 	labels []string
 	index  *featureIndex // feature hash -> row
