@@ -229,23 +229,9 @@ func newTGEnv(t *testing.T) *tgEnv {
 
 	srv := &api.Server{Store: db, Engine: eng, Builds: builder, PublicURL: ""}
 	ch := &custom.Handler{Accounts: db, Engine: eng}
-	var h http.Handler
-	if mux, err := tgSharedMux(srv, ch); err == nil {
-		h = mux
-	} else {
-		// TestTwilioGoSharedMux reports this; the other steps run with
-		// the channel on a mux of its own.
-		t.Logf("API and custom channel on one ServeMux: %v", err)
-		apiMux, chMux := http.NewServeMux(), http.NewServeMux()
-		srv.Register(apiMux)
-		ch.Register(chMux)
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, "/v1/Assistants") {
-				apiMux.ServeHTTP(w, r)
-				return
-			}
-			chMux.ServeHTTP(w, r)
-		})
+	h, err := tgSharedMux(srv, ch)
+	if err != nil {
+		t.Fatalf("API and custom channel on one ServeMux: %v", err)
 	}
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
