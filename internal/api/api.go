@@ -75,7 +75,7 @@ type Store interface {
 // Engine classifies queries; *dialogue.Engine is one. Forget tells it that
 // the account's assistants changed, so that its next turn reads them again.
 type Engine interface {
-	Query(ctx context.Context, log dialogue.QueryLog, accountSID, assistantName, language, text string, tasks []string) (*dialogue.QueryResult, error)
+	QueryBuild(ctx context.Context, log dialogue.QueryLog, accountSID, assistantName, build, language, text string, tasks []string) (*dialogue.QueryResult, error)
 	Forget(accountSID string)
 }
 

@@ -507,3 +507,39 @@ func TestParseLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestQueryWithAnOlderModelBuild(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}, "Actions": {`{"actions":[{"say":"Hi"}]}`}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"hours"}, "Actions": {`{"actions":[{"say":"9 to 5"}]}`}})
+	for task, texts := range map[string][]string{"greet": {"hello", "hi there", "good morning"}, "hours": {"when are you open", "what are your hours", "are you open today"}} {
+		for _, x := range texts {
+			s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/"+task+"/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {x}})
+		}
+	}
+	v1 := s.must(t, 201, "POST", "/v1/Assistants/bot/ModelBuilds", url.Values{"UniqueName": {"v1"}})
+	s.waitBuild(t, "bot", "v1")
+	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"order"}, "Actions": {`{"actions":[{"say":"What size?"}]}`}})
+	for _, x := range []string{"i want a pizza", "order a pizza", "can i get a pizza please"} {
+		s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/order/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {x}})
+	}
+	v2 := s.must(t, 201, "POST", "/v1/Assistants/bot/ModelBuilds", url.Values{"UniqueName": {"v2"}})
+	s.waitBuild(t, "bot", "v2")
+
+	q := s.must(t, 201, "POST", "/v1/Assistants/bot/Queries", url.Values{"Language": {"en-US"}, "Query": {"order a pizza"}})
+	if q["results"].(map[string]any)["task"] != "order" || q["model_build_sid"] != v2["sid"] {
+		t.Errorf("with the newest build: %v", q)
+	}
+	q = s.must(t, 201, "POST", "/v1/Assistants/bot/Queries", url.Values{"Language": {"en-US"}, "Query": {"order a pizza"}, "ModelBuild": {"v1"}})
+	if task := q["results"].(map[string]any)["task"]; task == "order" || q["model_build_sid"] != v1["sid"] {
+		t.Errorf("with build v1, which has no order task: task %v, build %v (want %v)", task, q["model_build_sid"], v1["sid"])
+	}
+	if got := s.must(t, 200, "GET", "/v1/Assistants/bot/Queries/"+q["sid"].(string), nil); got["model_build_sid"] != v1["sid"] {
+		t.Errorf("the logged query names build %v, want %v", got["model_build_sid"], v1["sid"])
+	}
+	l := s.must(t, 200, "GET", "/v1/Assistants/bot/Queries?ModelBuild=v1", nil)
+	if n := len(l["queries"].([]any)); n != 1 {
+		t.Errorf("%d queries of build v1, want 1", n)
+	}
+}

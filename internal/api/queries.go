@@ -90,8 +90,9 @@ func (s *Server) listQueries(w http.ResponseWriter, r *request) error {
 	return writeList(w, r, "queries", qs, r.queryJSON)
 }
 
-// createQuery classifies an utterance with the assistant's newest model, and
-// logs it when the assistant logs queries.
+// createQuery classifies an utterance with the assistant's newest model (or
+// the completed build ModelBuild names), and logs it when the assistant logs
+// queries.
 func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	lang, err := r.form.required("Language")
 	if err != nil {
@@ -111,7 +112,8 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if build := r.form.str("ModelBuild"); build != "" {
+	build := r.form.str("ModelBuild")
+	if build != "" {
 		b, err := s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, build)
 		if errors.Is(err, store.ErrNotFound) {
 			return invalid("ModelBuild", "no model build %q", build)
@@ -122,6 +124,7 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 		if b.Status != store.BuildCompleted {
 			return invalid("ModelBuild", "model build %s is %s, not completed", b.SID, b.Status)
 		}
+		build = b.SID
 	}
 	var tasks []string
 	for t := range strings.SplitSeq(r.form.str("Tasks"), ",") {
@@ -129,7 +132,7 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 			tasks = append(tasks, t)
 		}
 	}
-	res, err := s.Engine.Query(r.Context(), s.Store, r.account.SID, ref.SID, lang, text, tasks)
+	res, err := s.Engine.QueryBuild(r.Context(), s.Store, r.account.SID, ref.SID, build, lang, text, tasks)
 	if errors.Is(err, dialogue.ErrAssistantNotFound) {
 		return notFound(r.URL.Path)
 	}
@@ -153,11 +156,14 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	q := store.Query{SID: twilio.NewSID(twilio.PrefixQuery), AccountSID: r.account.SID, AssistantSID: ref.SID,
 		Language: lang, Query: text, Tasks: strings.Join(tasks, ","), Status: "pending-review", Results: results,
 		DateCreated: now, DateUpdated: now}
-	bs, err := s.Store.BuildState(r.Context(), r.account.SID, ref.SID)
-	if err != nil {
-		return err
+	q.ModelBuildSID = build
+	if build == "" {
+		bs, err := s.Store.BuildState(r.Context(), r.account.SID, ref.SID)
+		if err != nil {
+			return err
+		}
+		q.ModelBuildSID = bs.LatestModelBuildSID
 	}
-	q.ModelBuildSID = bs.LatestModelBuildSID
 	return writeJSON(w, http.StatusCreated, r.queryJSON(q))
 }
 

@@ -27,6 +27,7 @@ type Store interface {
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
 	SaveDialogue(ctx context.Context, d *store.Dialogue) error
 	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
+	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.ModelBuild, error)
 }
 
 // Webhooks sends outbound Autopilot Requests; *webhook.Client is one.

@@ -60,6 +60,12 @@ type QueryLog interface {
 // assistant logs queries and log is not nil, the query and its results are
 // stored (status pending-review), and the result carries its SID.
 func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantName, language, text string, tasks []string) (*QueryResult, error) {
+	return e.QueryBuild(ctx, log, accountSID, assistantName, "", language, text, tasks)
+}
+
+// QueryBuild is Query with the model of a given completed model build (SID
+// or unique name) instead of the newest; "" means the newest.
+func (e *Engine) QueryBuild(ctx context.Context, log QueryLog, accountSID, assistantName, build, language, text string, tasks []string) (*QueryResult, error) {
 	ref, err := e.assistantRef(ctx, accountSID, assistantName)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, assistantName)
@@ -75,6 +81,11 @@ func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantN
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
+	if build != "" && build != c.build {
+		if c, err = e.compiledBuild(ctx, c, build); err != nil {
+			return nil, fmt.Errorf("query: %w", err)
+		}
+	}
 	nq := nlu.Query{Text: text, Tasks: tasks, Now: e.opts.Now()}
 	out := queryResult(c, c.nlu.Classify(nq))
 	if log != nil && c.a.LogQueries {
@@ -89,3 +100,27 @@ func (e *Engine) Query(ctx context.Context, log QueryLog, accountSID, assistantN
 	}
 	return out, nil
 }
+
+// compiledBuild returns c with the model of another completed build of its
+// assistant, for a query that names one. It is not cached: such queries
+// are rare, and the turns keep the newest build.
+func (e *Engine) compiledBuild(ctx context.Context, c *compiled, build string) (*compiled, error) {
+	b, err := e.store.ModelBuild(ctx, c.a.AccountSID, c.a.SID, build)
+	if err != nil {
+		return nil, fmt.Errorf("model build %s: %w", build, err)
+	}
+	if b.Status != store.BuildCompleted {
+		return nil, fmt.Errorf("model build %s is %s: %w", b.SID, b.Status, ErrBuildNotCompleted)
+	}
+	m, err := nlu.LoadModel(b.Model, c.types)
+	if err != nil {
+		return nil, fmt.Errorf("model build %s: %w", b.SID, err)
+	}
+	other := *c
+	other.nlu, other.build = m, b.SID
+	return &other, nil
+}
+
+// ErrBuildNotCompleted is returned by QueryBuild for a build that has not
+// completed.
+var ErrBuildNotCompleted = errors.New("model build not completed")
