@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
@@ -26,6 +28,7 @@ func runServe(e *env, args []string) error {
 	timeout := fs.Duration("webhook-timeout", webhook.DefaultTimeout, "timeout of each webhook request")
 	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
+	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
 	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
 	var imports, maps, limitFlags multiFlag
@@ -77,12 +80,17 @@ func runServe(e *env, args []string) error {
 	eng := dialogue.New(db, client, opts)
 	defer eng.Close() // writes the queries still queued
 
-	// Model builds enqueued through the REST API train in the background.
+	// In the background, model builds enqueued through the REST API train,
+	// and logged queries older than the retention go; both stop before the
+	// store closes.
 	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log})
-	buildCtx, stopBuilds := context.WithCancel(context.Background())
-	buildsDone := make(chan struct{})
-	go func() { builder.Run(buildCtx); close(buildsDone) }()
-	defer func() { stopBuilds(); <-buildsDone }()
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	var background sync.WaitGroup
+	background.Go(func() { builder.Run(bgCtx) })
+	if *retention > 0 {
+		background.Go(func() { purgeQueries(bgCtx, db, *retention, log) })
+	}
+	defer func() { stopBackground(); background.Wait() }()
 
 	mux := http.NewServeMux()
 	// Accounts are read once per accountTTL, not on every request.
@@ -148,4 +156,27 @@ func hostname() string {
 		return "parley"
 	}
 	return h + ":" + strconv.Itoa(os.Getpid())
+}
+
+// purgeQueries deletes logged queries older than retention, at start and
+// then every hour, until ctx is done.
+func purgeQueries(ctx context.Context, db interface {
+	PurgeQueries(ctx context.Context, before time.Time) (int64, error)
+}, retention time.Duration, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := db.PurgeQueries(ctx, time.Now().Add(-retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("purge queries", "error", err)
+		case n > 0:
+			log.Info("purged queries", "count", n, "older_than", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -229,3 +229,25 @@ func (db *DB) deleteQueries(ctx context.Context, assistantSID string) error {
 	}
 	return nil
 }
+
+// PurgeQueries deletes the logged queries created before before (Autopilot
+// kept them 30 days), a thousand at a time so that the log's writers wait
+// for no long transaction, and returns how many it deleted.
+func (db *DB) PurgeQueries(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res, err := db.q.ExecContext(ctx, `DELETE FROM queries WHERE id IN
+			(SELECT id FROM queries WHERE date_created < ? LIMIT 1000)`, before.Unix())
+		if err != nil {
+			return total, fmt.Errorf("purge queries: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("purge queries: %w", err)
+		}
+		total += n
+		if n < 1000 {
+			return total, nil
+		}
+	}
+}

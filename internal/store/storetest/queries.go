@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -191,4 +192,23 @@ func testQueryEdits(t *testing.T, s Store) {
 		}
 		checkChanged(t, s, before, false, start)
 	})
+}
+
+func testPurgeQueries(t *testing.T, s Store) {
+	acct := newAccount(t, s, "purge")
+	a := namedAssistant(t, s, acct, "purge")
+	for range 1500 { // more than one batch
+		if err := s.CreateQuery(t.Context(), &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.PurgeQueries(t.Context(), time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("PurgeQueries(an hour ago) = %d, %v; want 0: every query is newer", n, err)
+	}
+	if n, err := s.PurgeQueries(t.Context(), time.Now().Add(time.Hour)); err != nil || n != 1500 {
+		t.Errorf("PurgeQueries(in an hour) = %d, %v; want 1500", n, err)
+	}
+	if got, err := s.Queries(t.Context(), acct.SID, a.SID); err != nil || len(got) != 0 {
+		t.Errorf("%d queries left (%v)", len(got), err)
+	}
 }

@@ -68,6 +68,7 @@ type Store interface {
 	ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error)
 	CreateQuery(ctx context.Context, q *store.Query) error
 	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
+	PurgeQueries(ctx context.Context, before time.Time) (int64, error)
 	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
 	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
 	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
@@ -94,6 +95,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("rename-model-build", func(t *testing.T) { testRenameModelBuild(t, open(t)) })
 	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
+	t.Run("purge-queries", func(t *testing.T) { testPurgeQueries(t, open(t)) })
 	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 }
 
