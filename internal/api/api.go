@@ -57,7 +57,6 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
 
 	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
-	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.ModelBuild, error)
 	ModelBuilds(ctx context.Context, accountSID, assistantSID string) ([]store.ModelBuild, error)
 	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) error

@@ -86,12 +86,35 @@ func (s *Server) createModelBuild(w http.ResponseWriter, r *request) error {
 	return writeJSON(w, http.StatusCreated, r.modelBuildJSON(*b))
 }
 
+// buildHead returns the assistant's build with the given SID or unique name
+// (the SID winning), without its model: clients poll builds, and a model can
+// weigh tens of megabytes. [store.ErrNotFound] when there is none.
+func (s *Server) buildHead(r *request, assistantSID, id string) (*store.ModelBuild, error) {
+	bs, err := s.Store.ModelBuilds(r.Context(), r.account.SID, assistantSID)
+	if err != nil {
+		return nil, err
+	}
+	var named *store.ModelBuild
+	for i := range bs {
+		if bs[i].SID == id {
+			return &bs[i], nil
+		}
+		if bs[i].UniqueName == id && named == nil {
+			named = &bs[i]
+		}
+	}
+	if named == nil {
+		return nil, store.ErrNotFound
+	}
+	return named, nil
+}
+
 func (s *Server) getModelBuild(w http.ResponseWriter, r *request) error {
 	ref, err := s.assistantRef(r)
 	if err != nil {
 		return err
 	}
-	b, err := s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, r.PathValue("ModelBuild"))
+	b, err := s.buildHead(r, ref.SID, r.PathValue("ModelBuild"))
 	if err != nil {
 		return storeError(r, "model build", "", err)
 	}
@@ -109,7 +132,7 @@ func (s *Server) updateModelBuild(w http.ResponseWriter, r *request) error {
 	}
 	var b *store.ModelBuild
 	if name == nil {
-		b, err = s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, r.PathValue("ModelBuild"))
+		b, err = s.buildHead(r, ref.SID, r.PathValue("ModelBuild"))
 	} else {
 		b, err = s.Store.RenameModelBuild(r.Context(), r.account.SID, ref.SID, r.PathValue("ModelBuild"), *name)
 	}
@@ -124,7 +147,7 @@ func (s *Server) deleteModelBuild(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, r.PathValue("ModelBuild"))
+	b, err := s.buildHead(r, ref.SID, r.PathValue("ModelBuild"))
 	if err != nil {
 		return storeError(r, "model build", "", err)
 	}

@@ -63,7 +63,7 @@ func (s *Server) listQueries(w http.ResponseWriter, r *request) error {
 	q := r.URL.Query()
 	build := q.Get("ModelBuild")
 	if build != "" {
-		b, err := s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, build)
+		b, err := s.buildHead(r, ref.SID, build)
 		if errors.Is(err, store.ErrNotFound) {
 			return invalid("ModelBuild", "no model build %q", build)
 		}
@@ -114,7 +114,7 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	}
 	build := r.form.str("ModelBuild")
 	if build != "" {
-		b, err := s.Store.ModelBuild(r.Context(), r.account.SID, ref.SID, build)
+		b, err := s.buildHead(r, ref.SID, build)
 		if errors.Is(err, store.ErrNotFound) {
 			return invalid("ModelBuild", "no model build %q", build)
 		}
@@ -155,15 +155,7 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	now := s.now()
 	q := store.Query{SID: twilio.NewSID(twilio.PrefixQuery), AccountSID: r.account.SID, AssistantSID: ref.SID,
 		Language: lang, Query: text, Tasks: strings.Join(tasks, ","), Status: "pending-review", Results: results,
-		DateCreated: now, DateUpdated: now}
-	q.ModelBuildSID = build
-	if build == "" {
-		bs, err := s.Store.BuildState(r.Context(), r.account.SID, ref.SID)
-		if err != nil {
-			return err
-		}
-		q.ModelBuildSID = bs.LatestModelBuildSID
-	}
+		ModelBuildSID: res.ModelBuildSID, DateCreated: now, DateUpdated: now}
 	return writeJSON(w, http.StatusCreated, r.queryJSON(q))
 }
 

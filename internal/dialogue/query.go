@@ -17,16 +17,19 @@ import (
 // when none fits), its fields, the confidence and the next best task.
 type QueryResult struct {
 	// SID is the logged Query (UH…) when the assistant logs queries, else "".
-	SID          string      `json:"-"`
-	Task         string      `json:"task"`
-	Fields       []nlu.Field `json:"fields"`
-	Confidence   float64     `json:"confidence"`
-	NextBestTask string      `json:"next_best_task"`
+	SID string `json:"-"`
+	// ModelBuildSID is the build whose model classified, "" for a model
+	// trained in memory (no build completed yet).
+	ModelBuildSID string      `json:"-"`
+	Task          string      `json:"task"`
+	Fields        []nlu.Field `json:"fields"`
+	Confidence    float64     `json:"confidence"`
+	NextBestTask  string      `json:"next_best_task"`
 }
 
 // queryResult turns an NLU result into the Query resource's results.
 func queryResult(c *compiled, res nlu.Result) *QueryResult {
-	out := &QueryResult{Task: res.Task, Fields: res.Fields, Confidence: res.Confidence, NextBestTask: res.NextBest}
+	out := &QueryResult{Task: res.Task, Fields: res.Fields, Confidence: res.Confidence, NextBestTask: res.NextBest, ModelBuildSID: c.build}
 	if out.Fields == nil {
 		out.Fields = []nlu.Field{}
 	}
