@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -40,8 +41,7 @@ func (r *request) webhookJSON(h store.Webhook) webhookJSON {
 var webhookEvents = map[string]string{}
 
 func init() {
-	for _, e := range []string{"onDialogueStart", "onDialogueEnd", "onDialogueTaskStart", "onDialogueTaskEnd",
-		"onDialogueTurn", "onCollectAttempt", "onActionsFetch"} {
+	for _, e := range dialogue.Events {
 		webhookEvents[strings.ToLower(e)] = e
 	}
 }
@@ -59,7 +59,7 @@ func webhookPatch(f form) (store.WebhookPatch, error) {
 		for i, e := range evs {
 			name, ok := webhookEvents[strings.ToLower(e)]
 			if !ok {
-				return p, invalid("Events", "unknown event %q (events: onDialogueStart onDialogueEnd onDialogueTaskStart onDialogueTaskEnd onDialogueTurn onCollectAttempt onActionsFetch)", e)
+				return p, invalid("Events", "unknown event %q (events: %s)", e, strings.Join(dialogue.Events, " "))
 			}
 			evs[i] = name
 		}

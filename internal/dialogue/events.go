@@ -26,6 +26,10 @@ const (
 	EventActionsFetch      = "onActionsFetch"
 )
 
+// Events are the events a webhook can subscribe to.
+var Events = []string{EventDialogueStart, EventDialogueEnd, EventDialogueTaskStart, EventDialogueTaskEnd,
+	EventDialogueTurn, EventCollectAttempt, EventActionsFetch}
+
 // eventTimeout bounds one event webhook call (Autopilot's 30 s).
 const eventTimeout = 30 * time.Second
 
