@@ -12,20 +12,22 @@ import (
 )
 
 type assistantJSON struct {
-	AccountSID          string            `json:"account_sid"`
-	SID                 string            `json:"sid"`
-	UniqueName          string            `json:"unique_name"`
-	FriendlyName        *string           `json:"friendly_name"`
-	LogQueries          bool              `json:"log_queries"`
-	DevelopmentStage    string            `json:"development_stage"`
-	NeedsModelBuild     bool              `json:"needs_model_build"`
-	LatestModelBuildSID *string           `json:"latest_model_build_sid"`
-	CallbackURL         *string           `json:"callback_url"`
-	CallbackEvents      *string           `json:"callback_events"`
-	DateCreated         string            `json:"date_created"`
-	DateUpdated         string            `json:"date_updated"`
-	URL                 string            `json:"url"`
-	Links               map[string]string `json:"links"`
+	AccountSID          string  `json:"account_sid"`
+	SID                 string  `json:"sid"`
+	UniqueName          string  `json:"unique_name"`
+	FriendlyName        *string `json:"friendly_name"`
+	LogQueries          bool    `json:"log_queries"`
+	DevelopmentStage    string  `json:"development_stage"`
+	NeedsModelBuild     bool    `json:"needs_model_build"`
+	LatestModelBuildSID *string `json:"latest_model_build_sid"`
+	CallbackURL         *string `json:"callback_url"`
+	CallbackEvents      *string `json:"callback_events"`
+	DateCreated         string  `json:"date_created"`
+	DateUpdated         string  `json:"date_updated"`
+	// URL and Links are empty only in the answer of Restore, which has
+	// neither.
+	URL   string            `json:"url,omitempty"`
+	Links map[string]string `json:"links,omitempty"`
 }
 
 func (r *request) assistantURL(sid string) string { return r.base + "/v1/Assistants/" + sid }

@@ -9,22 +9,6 @@ import (
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// restoreJSON is the Restore resource: an assistant without url and links.
-type restoreJSON struct {
-	AccountSID          string  `json:"account_sid"`
-	SID                 string  `json:"sid"`
-	UniqueName          string  `json:"unique_name"`
-	FriendlyName        *string `json:"friendly_name"`
-	NeedsModelBuild     bool    `json:"needs_model_build"`
-	LatestModelBuildSID *string `json:"latest_model_build_sid"`
-	LogQueries          bool    `json:"log_queries"`
-	DevelopmentStage    string  `json:"development_stage"`
-	CallbackURL         *string `json:"callback_url"`
-	CallbackEvents      *string `json:"callback_events"`
-	DateCreated         string  `json:"date_created"`
-	DateUpdated         string  `json:"date_updated"`
-}
-
 // restoreAssistant is POST /v1/Assistants/Restore: the assistant named by
 // Assistant goes back to what its newest completed model build trained on
 // (tasks, samples, fields, field types, defaults, style sheet), undoing the
@@ -64,14 +48,11 @@ func (s *Server) restoreAssistant(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return storeError(r, "assistant", a.UniqueName, err)
 	}
+	// The Restore resource is the assistant without url and links.
 	j, err := s.assistantJSON(r, restored)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, restoreJSON{
-		AccountSID: j.AccountSID, SID: j.SID, UniqueName: j.UniqueName, FriendlyName: j.FriendlyName,
-		NeedsModelBuild: j.NeedsModelBuild, LatestModelBuildSID: j.LatestModelBuildSID, LogQueries: j.LogQueries,
-		DevelopmentStage: j.DevelopmentStage, CallbackURL: j.CallbackURL, CallbackEvents: j.CallbackEvents,
-		DateCreated: j.DateCreated, DateUpdated: j.DateUpdated,
-	})
+	j.URL, j.Links = "", nil
+	return writeJSON(w, http.StatusOK, j)
 }
