@@ -171,7 +171,6 @@ type sparse struct {
 // vectors.
 func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	v.idx, v.val = v.idx[:0], v.val[:0]
-	var norm float64
 	for _, f := range fs {
 		row, ok := c.index.row(f.h)
 		if !ok {
@@ -183,14 +182,8 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 		}
 		v.idx = append(v.idx, row)
 		v.val = append(v.val, x)
-		norm += float64(x) * float64(x)
 	}
-	if norm > 0 {
-		inv := float32(1 / math.Sqrt(norm))
-		for i := range v.val {
-			v.val[i] *= inv
-		}
-	}
+	normalize(v.val)
 	if c.vecs == nil {
 		return
 	}

@@ -133,16 +133,7 @@ func (v *wordVectors) weightedMean(words []string, weights []float32, out []floa
 			out[d] += wt * float32(x) * v.scales[d]
 		}
 	}
-	var norm float64
-	for _, x := range out {
-		norm += float64(x) * float64(x)
-	}
-	if norm > 0 {
-		inv := float32(1 / math.Sqrt(norm))
-		for d := range out {
-			out[d] *= inv
-		}
-	}
+	normalize(out)
 	return known
 }
 
@@ -169,15 +160,20 @@ func (v *wordVectors) maxPool(words []string, out []float32) int {
 		clear(out)
 		return 0
 	}
+	normalize(out)
+	return known
+}
+
+// normalize scales v to unit length (a zero v stays zero).
+func normalize(v []float32) {
 	var norm float64
-	for _, x := range out {
+	for _, x := range v {
 		norm += float64(x) * float64(x)
 	}
 	if norm > 0 {
 		inv := float32(1 / math.Sqrt(norm))
-		for d := range out {
-			out[d] *= inv
+		for i := range v {
+			v[i] *= inv
 		}
 	}
-	return known
 }
