@@ -77,18 +77,11 @@ func (s *Server) loadFieldType(r *request) (*assistant.Assistant, *assistant.Fie
 	if err != nil {
 		return nil, nil, err
 	}
-	id := r.PathValue("FieldType")
-	for i := range a.FieldTypes {
-		if a.FieldTypes[i].SID == id {
-			return a, &a.FieldTypes[i], nil
-		}
+	ft := bySIDOrName(a.FieldTypes, r.PathValue("FieldType"), func(ft *assistant.FieldType) (string, string) { return ft.SID, ft.UniqueName })
+	if ft == nil {
+		return nil, nil, notFound(r.URL.Path)
 	}
-	for i := range a.FieldTypes {
-		if a.FieldTypes[i].UniqueName == id {
-			return a, &a.FieldTypes[i], nil
-		}
-	}
-	return nil, nil, notFound(r.URL.Path)
+	return a, ft, nil
 }
 
 func (s *Server) listFieldTypes(w http.ResponseWriter, r *request) error {

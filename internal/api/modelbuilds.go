@@ -94,19 +94,11 @@ func (s *Server) buildHead(r *request, assistantSID, id string) (*store.ModelBui
 	if err != nil {
 		return nil, err
 	}
-	var named *store.ModelBuild
-	for i := range bs {
-		if bs[i].SID == id {
-			return &bs[i], nil
-		}
-		if bs[i].UniqueName == id && named == nil {
-			named = &bs[i]
-		}
-	}
-	if named == nil {
+	b := bySIDOrName(bs, id, func(b *store.ModelBuild) (string, string) { return b.SID, b.UniqueName })
+	if b == nil {
 		return nil, store.ErrNotFound
 	}
-	return named, nil
+	return b, nil
 }
 
 func (s *Server) getModelBuild(w http.ResponseWriter, r *request) error {

@@ -52,18 +52,27 @@ func (r *request) taskJSON(a *assistant.Assistant, t assistant.Task) taskJSON {
 // findTask returns the task of a named by the path's {Task}: SID or unique
 // name.
 func findTask(r *request, a *assistant.Assistant) (*assistant.Task, error) {
-	id := r.PathValue("Task")
-	for i := range a.Tasks {
-		if a.Tasks[i].SID == id {
-			return &a.Tasks[i], nil
+	t := bySIDOrName(a.Tasks, r.PathValue("Task"), func(t *assistant.Task) (string, string) { return t.SID, t.UniqueName })
+	if t == nil {
+		return nil, notFound(r.URL.Path)
+	}
+	return t, nil
+}
+
+// bySIDOrName returns the item whose SID is id, else the first whose unique
+// name is id (key gives both), else nil.
+func bySIDOrName[T any](items []T, id string, key func(*T) (sid, name string)) *T {
+	var named *T
+	for i := range items {
+		sid, name := key(&items[i])
+		if sid == id {
+			return &items[i]
+		}
+		if name == id && named == nil {
+			named = &items[i]
 		}
 	}
-	for i := range a.Tasks {
-		if a.Tasks[i].UniqueName == id {
-			return &a.Tasks[i], nil
-		}
-	}
-	return nil, notFound(r.URL.Path)
+	return named
 }
 
 // loadTask reads the path's assistant and task.
@@ -280,13 +289,11 @@ func (s *Server) listFields(w http.ResponseWriter, r *request) error {
 
 // findField returns the task's field named by the path's {Field}.
 func findField(r *request, t *assistant.Task) (*assistant.Field, error) {
-	id := r.PathValue("Field")
-	for i := range t.Fields {
-		if t.Fields[i].SID == id || t.Fields[i].UniqueName == id {
-			return &t.Fields[i], nil
-		}
+	f := bySIDOrName(t.Fields, r.PathValue("Field"), func(f *assistant.Field) (string, string) { return f.SID, f.UniqueName })
+	if f == nil {
+		return nil, notFound(r.URL.Path)
 	}
-	return nil, notFound(r.URL.Path)
+	return f, nil
 }
 
 func (s *Server) createField(w http.ResponseWriter, r *request) error {
