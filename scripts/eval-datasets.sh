@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Evaluates Parley's NLU on the public intent datasets in ../shared/data/nlu
 # with `parley eval --json` and prints a Markdown table: the rows of
-# BENCHMARKS.md. Usage: scripts/eval-datasets.sh [DATA_DIR]
+# BENCHMARKS.md, then the few-shot table. Usage: scripts/eval-datasets.sh [DATA_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/nlu}
@@ -37,3 +37,33 @@ row "Braun AskUbuntu" braun2017/askubuntu.jsonl --threshold 0
 row "Braun WebApplications" braun2017/webapplications.jsonl --threshold 0
 row "SNIPS 2017" snips2017/snips2017_full.jsonl
 row "NLP.js Corpus 50" nlpjs-corpus50/corpus50_en.jsonl
+
+# Few-shot: K training items per intent drawn from split=train, the mean of
+# seeds 0-2, in-scope accuracy on the whole test split with no out-of-scope
+# threshold (out-of-scope training items left out), beside the full data.
+fewshot() { # name file [flags...]
+  local name=$1 file=$2
+  shift 2
+  local cells=()
+  for k in 5 10; do
+    cells+=("$("$bin" eval --json --shots $k --seeds 3 --threshold 0 --oos-train exclude "$@" "$data/$file" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("%.1f ± %.1f" % (100 * r["mean"]["in_scope_accuracy"], 100 * r["stdev"]["in_scope_accuracy"]))
+')")
+  done
+  cells+=("$("$bin" eval --json --threshold 0 --oos-train exclude "$@" "$data/$file" | python3 -c '
+import json, sys
+print("%.1f" % (100 * json.load(sys.stdin)["in_scope_accuracy"]))
+')")
+  echo "| $name | ${cells[0]} | ${cells[1]} | ${cells[2]} |"
+}
+
+echo
+echo "| dataset (in-scope accuracy %, no threshold) | K=5, mean ± sd of 3 seeds | K=10 | full training data |"
+echo "|---|--:|--:|--:|"
+fewshot "CLINC150 Full" clinc150/clinc150_full.jsonl
+fewshot "HWU64 fold 1" hwu64/hwu64_fold1.jsonl --fold 1
+fewshot "BANKING77" banking77/banking77.jsonl
+fewshot "SNIPS 2017" snips2017/snips2017_full.jsonl
+fewshot "NLP.js Corpus 50" nlpjs-corpus50/corpus50_en.jsonl

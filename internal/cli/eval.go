@@ -32,6 +32,8 @@ func runEval(e *env, args []string) error {
 	minRecall := fs.Float64("min-oos-recall", 0.5, "choose on split=val the lowest threshold whose oos `recall` reaches this (0..1); 0 maximises in-scope accuracy + oos recall instead")
 	fold := fs.Int("fold", 0, "test on this `fold` and train on the others, whatever the split (HWU64)")
 	oosTrain := fs.String("oos-train", "label", "what to do with out-of-scope training items: label (train them as \"oos\") or exclude")
+	shots := fs.Int("shots", 0, "few-shot: train on `K` items of each intent drawn from split=train (0: all)")
+	seeds := fs.Int("seeds", 0, "with --shots, repeat with the seeds 0..`N`-1 and report the mean and spread (default 3)")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +50,17 @@ func runEval(e *env, args []string) error {
 	}
 	if *fold < 0 {
 		return fmt.Errorf("%w: --fold %d: want a fold number", errUsage, *fold)
+	}
+	if *shots < 0 {
+		return fmt.Errorf("%w: --shots %d: want a number of items per intent", errUsage, *shots)
+	}
+	switch {
+	case *seeds < 0:
+		return fmt.Errorf("%w: --seeds %d: want a number of seeds", errUsage, *seeds)
+	case *seeds > 0 && *shots == 0:
+		return fmt.Errorf("%w: --seeds needs --shots", errUsage)
+	case *seeds == 0:
+		*seeds = 3
 	}
 	path := paths[0]
 
@@ -70,9 +83,27 @@ func runEval(e *env, args []string) error {
 		DefaultThreshold: nlueval.DefaultThreshold,
 		MinOOSRecall:     *minRecall,
 		Fold:             *fold,
+		Shots:            *shots,
 	}
 	bar := newTrainingBar(e.stderr)
 	opts.TrainOptions.Progress = bar.progress
+	if *shots > 0 {
+		sr, err := nlueval.EvaluateSeeds(items, opts, *seeds, func(*nlueval.Report) { bar.finish() })
+		bar.finish()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		sr.Dataset = filepath.Base(path)
+		for _, r := range sr.Runs {
+			r.Dataset = sr.Dataset
+		}
+		if *asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(sr)
+		}
+		return writeSeedsReport(e.stdout, sr)
+	}
 	r, err := nlueval.Evaluate(items, opts)
 	bar.finish()
 	if err != nil {
@@ -137,6 +168,33 @@ func writeReport(w io.Writer, r *nlueval.Report) error {
 	return nil
 }
 
+// writeSeedsReport prints a few-shot evaluation for a person to read: a line
+// a seed, then the mean and standard deviation.
+func writeSeedsReport(w io.Writer, sr *nlueval.SeedsReport) error {
+	pct := func(f float64) string { return strconv.FormatFloat(100*f, 'f', 2, 64) }
+	oos := func(f *float64) string {
+		if f == nil {
+			return "-"
+		}
+		return pct(*f)
+	}
+	r0 := sr.Runs[0]
+	fold := ""
+	if r0.Fold != 0 {
+		fold = fmt.Sprintf(" (test fold %d)", r0.Fold)
+	}
+	fmt.Fprintf(w, "dataset   %s%s\n", sr.Dataset, fold)
+	fmt.Fprintf(w, "few-shot  %d items per intent from split=train, %d seeds; test %d items (%d in scope, %d out of scope)\n\n",
+		sr.Shots, len(sr.Runs), r0.TestItems, r0.TestInScope, r0.TestOOS)
+	fmt.Fprintf(w, "%-6s %8s %8s %9s %9s %9s %8s\n", "seed", "train", "in-scope", "oos rec.", "macro-F1", "threshold", "train s")
+	for _, r := range sr.Runs {
+		fmt.Fprintf(w, "%-6d %8d %8s %9s %9.4f %9.2f %8.2f\n", r.Seed, r.TrainItems, pct(r.InScopeAccuracy), oos(r.OOSRecall), r.MacroF1, r.Threshold, r.TrainSeconds)
+	}
+	fmt.Fprintf(w, "%-6s %8s %8s %9s %9.4f %9s %8.2f\n", "mean", "", pct(sr.Mean.InScopeAccuracy), oos(sr.Mean.OOSRecall), sr.Mean.MacroF1, "", sr.Mean.TrainSeconds)
+	_, err := fmt.Fprintf(w, "%-6s %8s %8s %9s %9.4f\n", "stdev", "", pct(sr.Stdev.InScopeAccuracy), oos(sr.Stdev.OOSRecall), sr.Stdev.MacroF1)
+	return err
+}
+
 // trainingBar draws a progress bar of training on a terminal, and nothing
 // anywhere else (pipes, files, tests): the bar only ever goes to stderr, so
 // stdout stays the report alone, JSON or not.
@@ -186,5 +244,6 @@ func (b *trainingBar) finish() {
 	if b.bar != nil {
 		_ = b.bar.Finish()
 		_ = b.bar.Clear()
+		b.bar = nil
 	}
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +46,10 @@ func TestEvalErrors(t *testing.T) {
 		{"bad-oos-train", []string{"--oos-train", "drop", bad}, 2, `parley eval: usage: --oos-train "drop": want label or exclude` + "\n"},
 		{"bad-min-recall", []string{"--min-oos-recall", "-1", bad}, 2, "parley eval: usage: --min-oos-recall -1: want a number from 0 to 1\n"},
 		{"bad-threshold", []string{"--threshold", "2", bad}, 1, `invalid value "2" for flag -threshold: want a number from 0 to 1` + "\n"},
+		{"bad-shots", []string{"--shots", "-2", bad}, 2, "parley eval: usage: --shots -2: want a number of items per intent\n"},
+		{"bad-seeds", []string{"--shots", "5", "--seeds", "-1", bad}, 2, "parley eval: usage: --seeds -1: want a number of seeds\n"},
+		{"seeds-without-shots", []string{"--seeds", "3", bad}, 2, "parley eval: usage: --seeds needs --shots\n"},
+		{"shots-no-train", []string{"--shots", "5", noTrain}, 1, "parley: eval: " + noTrain + `: seed 0: no training items (split "train")` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,5 +138,46 @@ func TestTrainingBarOffTerminal(t *testing.T) {
 	b.finish()
 	if stderr.Len() > 0 {
 		t.Errorf("stderr: %q, want nothing", stderr.String())
+	}
+}
+
+func TestEvalShots(t *testing.T) {
+	var data strings.Builder
+	for _, intent := range []string{"alarm", "weather", "music"} {
+		for i := range 8 {
+			fmt.Fprintf(&data, `{"text": "%s request number %d", "intent": %q, "split": "train"}`+"\n", intent, i, intent)
+		}
+	}
+	data.WriteString(`{"text": "alarm please", "intent": "alarm", "split": "test"}` + "\n")
+	data.WriteString(`{"text": "weather please", "intent": "weather", "split": "test"}` + "\n")
+	path := filepath.Join(t.TempDir(), "tiny.jsonl")
+	if err := os.WriteFile(path, []byte(data.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr strings.Builder
+		if code := Main(context.Background(), append([]string{"eval"}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("eval %v: exit %d: %s", args, code, stderr.String())
+		}
+		return stdout.String()
+	}
+	var sr nlueval.SeedsReport
+	if err := json.Unmarshal([]byte(run("--json", "--shots", "3", "--seeds", "2", path)), &sr); err != nil {
+		t.Fatal(err)
+	}
+	if sr.Dataset != "tiny.jsonl" || sr.Shots != 3 || len(sr.Runs) != 2 {
+		t.Fatalf("report %+v, want tiny.jsonl, 3 shots, 2 runs", sr)
+	}
+	for i, r := range sr.Runs {
+		if r.Seed != uint64(i) || r.TrainItems != 9 || r.Labels != 3 || r.TestItems != 2 {
+			t.Errorf("run %d: seed %d, %d train items, %d labels, %d test items; want seed %d, 9, 3, 2", i, r.Seed, r.TrainItems, r.Labels, r.TestItems, i)
+		}
+	}
+	human := run("--shots", "3", path)
+	for _, want := range []string{"few-shot  3 items per intent from split=train, 3 seeds; test 2 items (2 in scope, 0 out of scope)", "\n2             9 ", "\nmean ", "\nstdev "} {
+		if !strings.Contains(human, want) {
+			t.Errorf("report:\n%s\nwant it to contain %q", human, want)
+		}
 	}
 }

@@ -33,6 +33,19 @@
 //
 // [Report].ThresholdSource says which one applied.
 //
+// # Few-shot
+//
+// With [Options].Shots = K, training uses at most K training items of each
+// intent, drawn with [Options].Seed: for each intent in sorted order, that
+// intent's training items (in file order) are shuffled by one PCG generator
+// seeded with the seed, and the first K are kept. Val and test are
+// unchanged: every test item is scored. [EvaluateSeeds] repeats this for the
+// seeds 0 to N-1 and reports the mean and standard deviation of each metric,
+// the protocol of Casanueva et al. 2020 ("Efficient Intent Detection with
+// Dual Sentence Encoders": K = 10 and the full training set, in-scope
+// accuracy on the whole test split). The draws are Go's, not Python's, so a
+// seed picks other items than in reports made with Python.
+//
 // # Metrics
 //
 // See [Metrics] for in-scope accuracy, out-of-scope recall (null when the test

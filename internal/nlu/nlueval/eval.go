@@ -3,6 +3,10 @@ package nlueval
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/nlu"
@@ -68,6 +72,13 @@ type Options struct {
 	// (HWU64's 10-fold cross-validation). Items of split "val" stay val
 	// items.
 	Fold int
+
+	// Shots, when above 0, trains on at most Shots training items of each
+	// intent (out of scope included, unless excluded), drawn with Seed: the
+	// few-shot protocol (see the package documentation). 0 trains on all.
+	Shots int
+	// Seed draws the few-shot training items; it matters only with Shots.
+	Seed uint64
 }
 
 // Where a [Report]'s threshold came from.
@@ -118,6 +129,9 @@ type Report struct {
 	Labels         int     `json:"labels"`         // distinct labels trained on
 	Fold           int     `json:"fold,omitempty"` // Options.Fold
 	ClassifyMeanUS float64 `json:"classify_mean_us"`
+	// Shots and Seed are Options.Shots and Options.Seed, for few-shot runs.
+	Shots int    `json:"shots,omitempty"`
+	Seed  uint64 `json:"seed,omitempty"`
 }
 
 // Evaluate trains a classifier on items and scores it, as the package
@@ -128,7 +142,14 @@ func Evaluate(items []Item, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Shots < 0 {
+		return nil, fmt.Errorf("shots %d: want a number of items per intent", opts.Shots)
+	}
 	r := &Report{Items: len(items), ValItems: len(val), TestItems: len(test), Fold: opts.Fold}
+	if opts.Shots > 0 {
+		r.Shots, r.Seed = opts.Shots, opts.Seed
+		train = sampleShots(train, opts.Shots, opts.Seed)
+	}
 
 	hasOOS := false
 	for _, it := range items {
@@ -228,6 +249,33 @@ func Evaluate(items []Item, opts Options) (*Report, error) {
 
 func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
+// sampleShots returns at most k items of each intent of train, drawn with
+// seed: for each intent in sorted order, its items in file order are
+// shuffled by one generator seeded with seed, and the first k taken. The
+// items keep their order in train.
+func sampleShots(train []Item, k int, seed uint64) []Item {
+	byIntent := map[string][]int{}
+	for i, it := range train {
+		byIntent[it.Intent] = append(byIntent[it.Intent], i)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0))
+	keep := make([]bool, len(train))
+	for _, intent := range slices.Sorted(maps.Keys(byIntent)) {
+		idx := byIntent[intent]
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for _, i := range idx[:min(k, len(idx))] {
+			keep[i] = true
+		}
+	}
+	var out []Item
+	for i, it := range train {
+		if keep[i] {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // partition splits items into training, val and test items.
 func partition(items []Item, fold int) (train, val, test []Item, err error) {
 	inFold := false
@@ -318,4 +366,69 @@ func bestThreshold(gold []string, ranked [][]nlu.Scored, minRecall float64) floa
 		return float64(bestRecallAt) / steps
 	}
 	return float64((first+last)/2) / steps
+}
+
+// A SeedsReport is the outcome of a few-shot evaluation repeated over seeds
+// 0..N-1 ([EvaluateSeeds]): each run's report, and the mean and the
+// standard deviation over the runs of each accuracy.
+type SeedsReport struct {
+	Dataset string    `json:"dataset,omitempty"`
+	Shots   int       `json:"shots"`
+	Runs    []*Report `json:"runs"`
+	Mean    Summary   `json:"mean"`
+	Stdev   Summary   `json:"stdev"` // population standard deviation
+}
+
+// A Summary holds one statistic of each metric over several runs.
+// OOSRecall is null when the runs have no out-of-scope test items.
+type Summary struct {
+	InScopeAccuracy float64  `json:"in_scope_accuracy"`
+	OOSRecall       *float64 `json:"oos_recall"`
+	MacroF1         float64  `json:"macro_f1"`
+	Accuracy        float64  `json:"accuracy"`
+	TrainSeconds    float64  `json:"train_seconds"`
+}
+
+// EvaluateSeeds runs [Evaluate] with opts.Shots training items per intent
+// for the seeds 0 to seeds-1, and summarises the runs. After is called, when
+// not nil, with each run's report as it ends.
+func EvaluateSeeds(items []Item, opts Options, seeds int, after func(*Report)) (*SeedsReport, error) {
+	if opts.Shots <= 0 {
+		return nil, errors.New("a few-shot evaluation needs a number of shots above 0")
+	}
+	if seeds <= 0 {
+		return nil, fmt.Errorf("seeds %d: want at least 1", seeds)
+	}
+	sr := &SeedsReport{Shots: opts.Shots}
+	for seed := range seeds {
+		opts.Seed = uint64(seed)
+		r, err := Evaluate(items, opts)
+		if err != nil {
+			return nil, fmt.Errorf("seed %d: %w", seed, err)
+		}
+		sr.Runs = append(sr.Runs, r)
+		if after != nil {
+			after(r)
+		}
+	}
+	stat := func(get func(*Report) float64) (mean, sd float64) {
+		for _, r := range sr.Runs {
+			mean += get(r)
+		}
+		mean /= float64(len(sr.Runs))
+		for _, r := range sr.Runs {
+			d := get(r) - mean
+			sd += d * d
+		}
+		return mean, math.Sqrt(sd / float64(len(sr.Runs)))
+	}
+	sr.Mean.InScopeAccuracy, sr.Stdev.InScopeAccuracy = stat(func(r *Report) float64 { return r.InScopeAccuracy })
+	sr.Mean.MacroF1, sr.Stdev.MacroF1 = stat(func(r *Report) float64 { return r.MacroF1 })
+	sr.Mean.Accuracy, sr.Stdev.Accuracy = stat(func(r *Report) float64 { return r.Accuracy })
+	sr.Mean.TrainSeconds, sr.Stdev.TrainSeconds = stat(func(r *Report) float64 { return r.TrainSeconds })
+	if sr.Runs[0].OOSRecall != nil {
+		m, sd := stat(func(r *Report) float64 { return *r.OOSRecall })
+		sr.Mean.OOSRecall, sr.Stdev.OOSRecall = &m, &sd
+	}
+	return sr, nil
 }

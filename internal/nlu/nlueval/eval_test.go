@@ -3,6 +3,8 @@ package nlueval
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -408,5 +410,145 @@ func TestReportJSONKeys(t *testing.T) {
 	b, _ = json.Marshal(r)
 	if !strings.Contains(string(b), `"oos_recall":null`) {
 		t.Errorf("report JSON without oos items: %s, want oos_recall null", b)
+	}
+}
+
+func TestEvaluateShots(t *testing.T) {
+	var items []Item
+	for _, intent := range []string{"b", "a", "oos"} {
+		for i := range 7 {
+			items = append(items, Item{Text: fmt.Sprintf("%s train %d", intent, i), Intent: intent, Split: SplitTrain})
+		}
+	}
+	items = append(items, Item{Text: "x", Intent: "a", Split: SplitTest}, Item{Text: "y", Intent: "b", Split: SplitTest})
+	f := &fake{ranks: map[string][]nlu.Scored{"x": top("a", 0.9), "y": top("a", 0.9)}}
+	draw := func(seed uint64, exclude bool) []nlu.Example {
+		t.Helper()
+		var got []nlu.Example
+		r, err := Evaluate(items, Options{Train: trainer(f, &got), Shots: 3, Seed: seed, ExcludeOOS: exclude})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Shots != 3 || r.Seed != seed || r.TrainItems != len(got) {
+			t.Errorf("report shots %d seed %d train items %d, want 3, %d, %d", r.Shots, r.Seed, r.TrainItems, seed, len(got))
+		}
+		return got
+	}
+	got := draw(0, false)
+	perIntent := map[string]int{}
+	for _, e := range got {
+		perIntent[e.Label]++
+	}
+	if diff := cmp.Diff(map[string]int{"a": 3, "b": 3, "oos": 3}, perIntent); diff != "" {
+		t.Errorf("examples per intent (-want +got):\n%s", diff)
+	}
+	// The items keep their order in the file: b's before a's.
+	if got[0].Label != "b" || got[len(got)-1].Label != "oos" {
+		t.Errorf("examples out of file order: %v", got)
+	}
+	if diff := cmp.Diff(got, draw(0, false)); diff != "" {
+		t.Errorf("seed 0 drew other items the second time (-first +second):\n%s", diff)
+	}
+	if cmp.Equal(got, draw(1, false)) {
+		t.Errorf("seeds 0 and 1 drew the same items: %v", got)
+	}
+	for _, e := range draw(0, true) {
+		if e.Label == OOS {
+			t.Errorf("out-of-scope item trained with ExcludeOOS: %v", e)
+		}
+	}
+	// More shots than items: all of them.
+	var all []nlu.Example
+	if _, err := Evaluate(items, Options{Train: trainer(f, &all), Shots: 50}); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 21 {
+		t.Errorf("with 50 shots, trained on %d items, want all 21", len(all))
+	}
+	if _, err := Evaluate(items, Options{Train: trainer(f, &all), Shots: -1}); err == nil {
+		t.Error("negative shots: no error")
+	}
+}
+
+func TestEvaluateSeeds(t *testing.T) {
+	var items []Item
+	for _, intent := range []string{"a", "b"} {
+		for i := range 5 {
+			items = append(items, Item{Text: fmt.Sprintf("%s %d", intent, i), Intent: intent, Split: SplitTrain})
+		}
+	}
+	items = append(items, Item{Text: "x", Intent: "a", Split: SplitTest}, Item{Text: "y", Intent: "b", Split: SplitTest})
+	// The trainer answers "a" for both test items when its first example is
+	// "a 0", else "b": so the accuracy depends on the seed.
+	var seen []uint64
+	train := func(ex []nlu.Example, _ nlu.TrainOptions) (Ranker, error) {
+		label := "b"
+		for _, e := range ex {
+			if e.Text == "a 0" {
+				label = "a"
+			}
+		}
+		return &fake{ranks: map[string][]nlu.Scored{"x": top(label, 1), "y": top(label, 1)}}, nil
+	}
+	sr, err := EvaluateSeeds(items, Options{Train: train, Shots: 2}, 4, func(r *Report) { seen = append(seen, r.Seed) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]uint64{0, 1, 2, 3}, seen); diff != "" {
+		t.Errorf("seeds run (-want +got):\n%s", diff)
+	}
+	var sum float64
+	for _, r := range sr.Runs {
+		if r.InScopeAccuracy != 0.5 {
+			t.Errorf("seed %d: in-scope accuracy %g, want 0.5 (one of two right)", r.Seed, r.InScopeAccuracy)
+		}
+		sum += r.MacroF1
+	}
+	if sr.Shots != 2 || len(sr.Runs) != 4 || sr.Mean.InScopeAccuracy != 0.5 || sr.Stdev.InScopeAccuracy != 0 || sr.Mean.OOSRecall != nil {
+		t.Errorf("summary %+v / %+v, want 4 runs of 2 shots, mean 0.5, stdev 0, no oos recall", sr.Mean, sr.Stdev)
+	}
+	if !cmp.Equal(sum/4, sr.Mean.MacroF1, approx) {
+		t.Errorf("mean macro-F1 %g, want %g", sr.Mean.MacroF1, sum/4)
+	}
+	if _, err := EvaluateSeeds(items, Options{Train: train}, 3, nil); err == nil {
+		t.Error("no shots: no error")
+	}
+	if _, err := EvaluateSeeds(items, Options{Train: train, Shots: 1}, 0, nil); err == nil {
+		t.Error("0 seeds: no error")
+	}
+}
+
+func TestSeedsStdev(t *testing.T) {
+	var items []Item
+	for _, intent := range []string{"a", "b"} {
+		for i := range 6 {
+			items = append(items, Item{Text: fmt.Sprintf("%s %d", intent, i), Intent: intent, Split: SplitTrain})
+		}
+	}
+	items = append(items, Item{Text: "x", Intent: "a", Split: SplitTest})
+	// Right only when the draw holds "a 0".
+	train := func(ex []nlu.Example, _ nlu.TrainOptions) (Ranker, error) {
+		label := "b"
+		for _, e := range ex {
+			if e.Text == "a 0" {
+				label = "a"
+			}
+		}
+		return &fake{ranks: map[string][]nlu.Scored{"x": top(label, 1)}}, nil
+	}
+	sr, err := EvaluateSeeds(items, Options{Train: train, Shots: 1}, 12, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n float64
+	for _, r := range sr.Runs {
+		n += r.InScopeAccuracy
+	}
+	p := n / 12
+	if p == 0 || p == 1 {
+		t.Fatalf("every one of 12 seeds drew the same: accuracy %g", p)
+	}
+	if !cmp.Equal(p, sr.Mean.InScopeAccuracy, approx) || !cmp.Equal(math.Sqrt(p*(1-p)), sr.Stdev.InScopeAccuracy, approx) {
+		t.Errorf("mean %g stdev %g, want %g and %g", sr.Mean.InScopeAccuracy, sr.Stdev.InScopeAccuracy, p, math.Sqrt(p*(1-p)))
 	}
 }
