@@ -36,9 +36,11 @@ type Assistant struct {
 	// kept so that export writes it back.
 	ModelBuild string
 
-	// NLUThreshold, when above 0, is the probability below which the
-	// classifier's best task is not trusted and the fallback runs (a Parley
-	// extension, schema key nluThreshold); 0 means the engine's default.
+	// NLUThreshold, when above 0, is the share of the best task's
+	// probability (against the background of everyday requests) below which
+	// the classifier's best task is not trusted and the fallback runs (a
+	// Parley extension, schema key nluThreshold; see
+	// nlu.BackgroundThreshold); 0 means the engine's default.
 	NLUThreshold float64
 
 	// CallbackURL, CallbackEvents and DevelopmentStage are properties of the

@@ -109,11 +109,11 @@ func TestAssistantThreshold(t *testing.T) {
 		}
 	}
 	eng := newEngine(t, db)
-	lenient, err := eng.Query(ctx, nil, testAccount, "lenient", "en-US", "I'd like to order a pizza", nil)
+	lenient, err := eng.Query(ctx, nil, testAccount, "lenient", "en-US", "I'd like a large pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict, err := eng.Query(ctx, nil, testAccount, "strict", "en-US", "I'd like to order a pizza", nil)
+	strict, err := eng.Query(ctx, nil, testAccount, "strict", "en-US", "I'd like a large pizza", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,11 @@ type modelFile struct {
 	Fields     []fieldsFile
 	Threshold  float64
 	Classifier *classifierFile
+	// Share is true when Threshold is a share of the best task's and the
+	// background's probabilities (BackgroundThreshold); false in files
+	// written before, whose Threshold is a probability of the best task and
+	// which send a message most like the background to the fallback.
+	Share bool
 }
 
 type exactFile struct {
@@ -60,7 +65,7 @@ type classifierFile struct {
 // MarshalBinary encodes the model, for a model build to store. The same
 // model always gives the same bytes.
 func (m *Model) MarshalBinary() ([]byte, error) {
-	f := modelFile{Version: modelVersion, Threshold: m.threshold}
+	f := modelFile{Version: modelVersion, Threshold: m.threshold, Share: !m.legacy}
 	for _, text := range slices.Sorted(maps.Keys(m.exact)) {
 		f.Exact = append(f.Exact, exactFile{text, m.exact[text]})
 	}
@@ -98,9 +103,12 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 	if f.Version != modelVersion {
 		return nil, fmt.Errorf("decode model: version %d, want %d (rebuild the model)", f.Version, modelVersion)
 	}
-	m := &Model{exact: map[string][]string{}, types: types, threshold: f.Threshold, fields: map[string][]taskField{}}
+	m := &Model{exact: map[string][]string{}, types: types, threshold: f.Threshold, fields: map[string][]taskField{}, legacy: !f.Share}
 	for _, e := range f.Exact {
 		m.exact[e.Text] = e.Tasks
+	}
+	if !m.legacy {
+		m.phrases = phrases(m.exact)
 	}
 	for _, pf := range f.Patterns {
 		p := pattern{task: pf.Task}

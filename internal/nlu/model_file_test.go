@@ -97,6 +97,11 @@ func TestLoadModelBeforeMaxPooling(t *testing.T) {
 	if m.clf == nil || m.clf.maxWeight != 0 {
 		t.Fatalf("loaded classifier: %+v", m.clf)
 	}
+	// Built before the threshold was a share of the background's
+	// probability: it keeps the rule it was built with.
+	if !m.legacy || m.phrases != nil {
+		t.Errorf("old model: legacy %v, phrases %v; want the old rule, no phrases", m.legacy, m.phrases)
+	}
 	now := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
 	var got []Result
 	for _, text := range []string{"hi there", "I want twenty two family size pizzas", "can I get a large pizza please", "what is the capital of peru"} {

@@ -157,3 +157,85 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestDecide(t *testing.T) {
+	bg := backgroundLabel
+	tests := []struct {
+		name      string
+		all       []Scored
+		allowed   []string
+		threshold float64
+		want      string // "" for no task
+	}{
+		{"task-first", []Scored{{"a", 0.6}, {bg, 0.3}, {"b", 0.1}}, nil, 0.5, "a"},
+		// 0.05 / (0.05 + 0.9) = 0.053
+		{"background-far-likelier", []Scored{{bg, 0.9}, {"a", 0.05}, {"b", 0.05}}, nil, 0.01, "a"},
+		{"background-far-likelier-strict", []Scored{{bg, 0.9}, {"a", 0.05}, {"b", 0.05}}, nil, 0.1, ""},
+		// Sorted as Rank sorts: b's share 0.019 / (0.019 + 0.981).
+		{"background-overwhelming", []Scored{{bg, 0.98}, {"b", 0.019}, {"a", 0.001}}, nil, 0.01, "b"},
+		{"background-overwhelming-a", []Scored{{bg, 0.995}, {"a", 0.004}, {"b", 0.001}}, nil, 0.01, ""},
+		// A listen leaving out a: b's share is 0.02 / (0.02 + 0.97 + 0.01).
+		{"listen-left-out-counts", []Scored{{"a", 0.97}, {"b", 0.02}, {bg, 0.01}}, []string{"b"}, 0.05, ""},
+		{"listen-allowed", []Scored{{"a", 0.5}, {"b", 0.45}, {bg, 0.05}}, []string{"b"}, 0.3, "b"},
+		{"no-allowed-task", []Scored{{"a", 0.5}, {bg, 0.5}}, []string{"c"}, 0, ""},
+		{"no-background-zero", []Scored{{"a", 0}, {"b", 0}}, nil, 0.01, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ranked, ok := decide(tt.all, tt.allowed, tt.threshold)
+			got := ""
+			if ok {
+				got = ranked[0].Label
+			}
+			if got != tt.want {
+				t.Errorf("decide: %q (ranked %v), want %q", got, ranked, tt.want)
+			}
+		})
+	}
+}
+
+func TestContainsPhrase(t *testing.T) {
+	ph := phrases(map[string][]string{"front desk": {"agent"}, "thats all": {"goodbye"}, "operator": {"agent", "help"}})
+	if diff := cmp.Diff(map[string][][]string{"agent": {{"front", "desk"}, {"operator"}}, "help": {{"operator"}}}, ph); diff != "" {
+		t.Errorf("phrases (-want +got):\n%s", diff)
+	}
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"put me through to the front desk", true},
+		{"front desk", true},
+		{"the desk at the front", false},
+		{"get me an operator", true},
+		{"operators", false},
+	} {
+		if got := containsPhrase(words(tt.text), ph["agent"]); got != tt.want {
+			t.Errorf("containsPhrase(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestModelTrustsContainedSample: a message below the threshold that
+// contains one of the best task's samples word for word goes to it.
+func TestModelTrustsContainedSample(t *testing.T) {
+	a := &assistant.Assistant{UniqueName: "desk", Tasks: []assistant.Task{
+		{UniqueName: "agent", Samples: []assistant.Sample{sample("front desk"), sample("operator")}},
+		{UniqueName: "book", Samples: []assistant.Sample{sample("book an appointment"), sample("I need to see a doctor")}},
+	}}
+	for _, tt := range []struct {
+		threshold float64
+		text      string
+		want      string
+	}{
+		{0.999, "please put me through to the front desk right now", "agent"},
+		{0.999, "please put me through to the desk at the front", ""},
+	} {
+		m, err := TrainModel(a, Types(a), ModelOptions{Classifier: true, Threshold: tt.threshold})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Classify(Query{Text: tt.text}).Task; got != tt.want {
+			t.Errorf("threshold %g, %q -> %q, want %q", tt.threshold, tt.text, got, tt.want)
+		}
+	}
+}
