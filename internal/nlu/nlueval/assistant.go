@@ -192,7 +192,7 @@ func EvaluateAssistant(a *assistant.Assistant, opts AssistantOptions) (*Assistan
 		}
 	}
 	if withSamples < 2 {
-		return nil, fmt.Errorf("%d tasks with samples: want at least 2 to tell them apart", withSamples)
+		return nil, fmt.Errorf("want at least 2 tasks with samples to tell apart, got %d", withSamples)
 	}
 
 	// Train one model per fold, and one on all the samples (fold -1).

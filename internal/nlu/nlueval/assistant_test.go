@@ -101,8 +101,8 @@ func TestEvaluateAssistantErrors(t *testing.T) {
 		opts AssistantOptions
 		want string
 	}{
-		{"one-task-with-samples", one, AssistantOptions{}, "1 tasks with samples: want at least 2 to tell them apart"},
-		{"no-tasks", &assistant.Assistant{}, AssistantOptions{}, "0 tasks with samples: want at least 2 to tell them apart"},
+		{"one-task-with-samples", one, AssistantOptions{}, "want at least 2 tasks with samples to tell apart, got 1"},
+		{"no-tasks", &assistant.Assistant{}, AssistantOptions{}, "want at least 2 tasks with samples to tell apart, got 0"},
 		{"one-fold", smallAssistant(), AssistantOptions{Folds: 1}, "1 folds: want at least 2"},
 		{"negative-folds", smallAssistant(), AssistantOptions{Folds: -3}, "-3 folds: want at least 2"},
 	}
