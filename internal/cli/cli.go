@@ -44,7 +44,7 @@ func commands() []command {
 		{"export", "write an assistant's schema file", runExport},
 		{"chat", "talk to an assistant in the terminal", runChat},
 		{"test", "run golden conversation files", runTest},
-		{"eval", "train and score the classifier on an intent dataset (JSONL)", runEval},
+		{"eval", "score the classifier on an intent dataset (JSONL), or an assistant on its own samples", runEval},
 		{"version", "print the version", func(e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "parley", Version)
 			return nil

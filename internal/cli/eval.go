@@ -18,8 +18,9 @@ import (
 )
 
 func runEval(e *env, args []string) error {
-	fs := newFlags(e, "eval", "FILE.jsonl")
+	fs := newFlags(e, "eval", "FILE.jsonl | ASSISTANT")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	af := addEvalAssistantFlags(e, fs)
 	var threshold *float64
 	fs.Func("threshold", "fix the out-of-scope probability `threshold` (0..1) instead of choosing it on split=val", func(s string) error {
 		t, err := strconv.ParseFloat(s, 64)
@@ -40,7 +41,13 @@ func runEval(e *env, args []string) error {
 	}
 	if len(paths) != 1 {
 		fs.Usage()
-		return fmt.Errorf("%w: want one dataset file, got %d", errUsage, len(paths))
+		return fmt.Errorf("%w: want one dataset file or assistant, got %d", errUsage, len(paths))
+	}
+	if !isDataset(paths[0]) {
+		return runEvalAssistant(e, fs, af, paths[0], *asJSON)
+	}
+	if err := onlyFor(fs, assistantFlags, "a dataset", "an assistant"); err != nil {
+		return err
 	}
 	if *oosTrain != "label" && *oosTrain != "exclude" {
 		return fmt.Errorf("%w: --oos-train %q: want label or exclude", errUsage, *oosTrain)

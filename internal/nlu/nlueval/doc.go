@@ -1,8 +1,12 @@
 // Package nlueval measures an intent classifier on a labelled dataset, the way
 // `parley eval` reports it: [ReadJSONL] reads the common JSONL format of
 // ../shared/data/nlu, and [Evaluate] trains on one part of it, evaluates on
-// another and returns a [Report]. It is pure: it reads only the io.Reader it
-// is given, and the clock only to time training and classification.
+// another and returns a [Report]. [EvaluateAssistant] measures instead the
+// engine's own model of one assistant on the assistant's samples (k-fold
+// cross-validation) and on everyday requests it should send to the fallback,
+// and returns an [AssistantReport]. It is pure: it reads only the io.Reader it
+// is given and its embedded data, and the clock only to time training and
+// classification.
 //
 // # Protocol
 //
@@ -52,4 +56,16 @@
 // split has no out-of-scope items), macro-F1 and accuracy. Training time is the
 // wall time of the train function; classification latency is the wall time of
 // each Rank call on a test item, reported as nearest-rank percentiles.
+//
+// # An assistant's own samples
+//
+// [EvaluateAssistant] deals each task's samples to k folds (stratified, in an
+// order fixed by hashes, so that reports are reproducible), trains the model
+// the engine would ([nlu.TrainModel], classifier included) on all folds but
+// one, and routes the held-out samples with [nlu.Model.Classify]; a sample
+// reaches its task, another task or the fallback. It reports recall per task
+// and overall, the task pairs most confused, and every misrouted sample. A
+// model trained on all the samples then routes [OffTopic] requests: the share
+// sent to the fallback is the off-topic rejection. It uses the model through
+// its public API only, so it measures whatever the engine runs.
 package nlueval
