@@ -108,7 +108,7 @@ func TestEvalSchemaFile(t *testing.T) {
 	lines := []string{
 		`^recall +\d+\.\d% of 24 held-out samples reach their task \(\d+ to another task, \d+ to the fallback\); macro \d+\.\d%$`,
 		`^off-topic +\d+\.\d% of 200 everyday requests reach the fallback$`,
-		`^assistant +clinic: 5 tasks with samples, 5-fold cross-validation, threshold 0\.40$`,
+		`^assistant +clinic: 5 tasks with samples, 5-fold cross-validation, threshold 0\.01$`,
 		`^task +samples +recall +other task +fallback$`,
 		`^book +7 +\d+\.\d% +\d+ +\d+$`,
 		`^agent +5 +\d+\.\d% +\d+ +\d+$`,
