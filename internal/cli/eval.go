@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/nlu/nlueval"
 )
 
@@ -35,6 +37,7 @@ func runEval(e *env, args []string) error {
 	oosTrain := fs.String("oos-train", "label", "what to do with out-of-scope training items: label (train them as \"oos\") or exclude")
 	shots := fs.Int("shots", 0, "few-shot: train on `K` items of each intent drawn from split=train (0: all)")
 	seeds := fs.Int("seeds", 0, "with --shots, repeat with the seeds 0..`N`-1 and report the mean and spread (default 3)")
+	encoder := fs.String("encoder", "", "train with the sentence encoder in this `file` (made by genencoder, e.g. without the dataset evaluated), or none (default: the embedded one)")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -70,6 +73,22 @@ func runEval(e *env, args []string) error {
 		*seeds = 3
 	}
 	path := paths[0]
+	var trainOpts nlu.TrainOptions
+	encoderName := *encoder
+	switch *encoder {
+	case "":
+		encoderName = "embedded"
+	case "none":
+		trainOpts.NoEncoder = true
+	default:
+		b, err := os.ReadFile(*encoder)
+		if err != nil {
+			return fmt.Errorf("--encoder: %w", err)
+		}
+		if trainOpts.Encoder, err = nlu.LoadEncoder(b); err != nil {
+			return fmt.Errorf("--encoder %s: %w", *encoder, err)
+		}
+	}
 
 	f, err := os.Open(path)
 	if err != nil {
@@ -92,6 +111,7 @@ func runEval(e *env, args []string) error {
 		Fold:             *fold,
 		Shots:            *shots,
 	}
+	opts.TrainOptions = trainOpts
 	bar := newTrainingBar(e.stderr)
 	opts.TrainOptions.Progress = bar.progress
 	if *shots > 0 {
@@ -100,9 +120,9 @@ func runEval(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		sr.Dataset = filepath.Base(path)
+		sr.Dataset, sr.Encoder = filepath.Base(path), encoderName
 		for _, r := range sr.Runs {
-			r.Dataset = sr.Dataset
+			r.Dataset, r.Encoder = sr.Dataset, encoderName
 		}
 		if *asJSON {
 			enc := json.NewEncoder(e.stdout)
@@ -116,7 +136,7 @@ func runEval(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	r.Dataset = filepath.Base(path)
+	r.Dataset, r.Encoder = filepath.Base(path), encoderName
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
@@ -159,6 +179,7 @@ func writeReport(w io.Writer, r *nlueval.Report) error {
 		{"items", fmt.Sprintf("%d: train %d, val %d, test %d (%d in scope, %d out of scope)",
 			r.Items, r.TrainItems, r.ValItems, r.TestItems, r.TestInScope, r.TestOOS)},
 		{"labels", fmt.Sprintf("%d%s", r.Labels, oosTraining)},
+		{"encoder", cmp.Or(r.Encoder, "embedded")},
 		{"in-scope accuracy", pct(r.InScopeAccuracy)},
 		{"oos recall", oosRecall},
 		{"macro-F1", strconv.FormatFloat(r.MacroF1, 'f', 4, 64)},
@@ -191,6 +212,7 @@ func writeSeedsReport(w io.Writer, sr *nlueval.SeedsReport) error {
 		fold = fmt.Sprintf(" (test fold %d)", r0.Fold)
 	}
 	fmt.Fprintf(w, "dataset   %s%s\n", sr.Dataset, fold)
+	fmt.Fprintf(w, "encoder   %s\n", cmp.Or(sr.Encoder, "embedded"))
 	fmt.Fprintf(w, "few-shot  %d items per intent from split=train, %d seeds; test %d items (%d in scope, %d out of scope)\n\n",
 		sr.Shots, len(sr.Runs), r0.TestItems, r0.TestInScope, r0.TestOOS)
 	fmt.Fprintf(w, "%-6s %8s %8s %9s %9s %9s %8s\n", "seed", "train", "in-scope", "oos rec.", "macro-F1", "threshold", "train s")

@@ -21,7 +21,7 @@ import (
 
 // The flags of `parley eval` that apply to one kind of argument only.
 var (
-	datasetFlags   = []string{"threshold", "fold", "oos-train", "min-oos-recall"}
+	datasetFlags   = []string{"threshold", "fold", "oos-train", "min-oos-recall", "shots", "seeds", "encoder"}
 	assistantFlags = []string{"folds", "data"}
 )
 

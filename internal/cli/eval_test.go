@@ -48,6 +48,8 @@ func TestEvalErrors(t *testing.T) {
 		{"bad-threshold", []string{"--threshold", "2", bad}, 1, `invalid value "2" for flag -threshold: want a number from 0 to 1` + "\n"},
 		{"bad-shots", []string{"--shots", "-2", bad}, 2, "parley eval: usage: --shots -2: want a number of items per intent\n"},
 		{"bad-seeds", []string{"--shots", "5", "--seeds", "-1", bad}, 2, "parley eval: usage: --seeds -1: want a number of seeds\n"},
+		{"missing-encoder", []string{"--encoder", "nosuch.bin", bad}, 1, "parley: eval: --encoder: open nosuch.bin: no such file or directory\n"},
+		{"corrupt-encoder", []string{"--encoder", bad, bad}, 1, "parley: eval: --encoder " + bad + ": decode encoder: corrupt file\n"},
 		{"seeds-without-shots", []string{"--seeds", "3", bad}, 2, "parley eval: usage: --seeds needs --shots\n"},
 		{"shots-no-train", []string{"--shots", "5", noTrain}, 1, "parley: eval: " + noTrain + `: seed 0: no training items (split "train")` + "\n"},
 	}
@@ -86,6 +88,7 @@ func TestWriteReport(t *testing.T) {
 			want: `dataset            clinc150_full.jsonl
 items              23700: train 15100, val 3100, test 5500 (4500 in scope, 1000 out of scope)
 labels             151, out-of-scope trained as "oos"
+encoder            embedded
 in-scope accuracy  93.51%
 oos recall         50.00%
 macro-F1           0.9123
@@ -98,13 +101,14 @@ classify           p50 85.0 µs, p99 210.5 µs, mean 90.0 µs
 		{
 			name: "fold-without-oos",
 			r: nlueval.Report{
-				Dataset: "hwu64_fold1.jsonl", Fold: 2, InScopeAccuracy: 0.9, MacroF1: 0.88, Accuracy: 0.9,
+				Dataset: "hwu64_fold1.jsonl", Encoder: "none", Fold: 2, InScopeAccuracy: 0.9, MacroF1: 0.88, Accuracy: 0.9,
 				ThresholdSource: nlueval.ThresholdNone, OOSTraining: nlueval.OOSNoneInTrain,
 				Items: 11036, TrainItems: 9960, TestItems: 1076, TestInScope: 1076, Labels: 64,
 			},
 			want: `dataset            hwu64_fold1.jsonl (test fold 2)
 items              11036: train 9960, val 0, test 1076 (1076 in scope, 0 out of scope)
 labels             64
+encoder            none
 in-scope accuracy  90.00%
 oos recall         n/a (no out-of-scope test items)
 macro-F1           0.8800
@@ -173,6 +177,16 @@ func TestEvalShots(t *testing.T) {
 		if r.Seed != uint64(i) || r.TrainItems != 9 || r.Labels != 3 || r.TestItems != 2 {
 			t.Errorf("run %d: seed %d, %d train items, %d labels, %d test items; want seed %d, 9, 3, 2", i, r.Seed, r.TrainItems, r.Labels, r.TestItems, i)
 		}
+	}
+	if sr.Encoder != "embedded" || sr.Runs[0].Encoder != "embedded" {
+		t.Errorf("encoder %q, run's %q; want embedded", sr.Encoder, sr.Runs[0].Encoder)
+	}
+	var none nlueval.Report
+	if err := json.Unmarshal([]byte(run("--json", "--encoder", "none", path)), &none); err != nil {
+		t.Fatal(err)
+	}
+	if none.Encoder != "none" {
+		t.Errorf("--encoder none: report's encoder %q", none.Encoder)
 	}
 	human := run("--shots", "3", path)
 	for _, want := range []string{"few-shot  3 items per intent from split=train, 3 seeds; test 2 items (2 in scope, 0 out of scope)", "\n2             9 ", "\nmean ", "\nstdev "} {

@@ -219,4 +219,17 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 		v.idx = append(v.idx, c.vecRow+int32(c.vecs.dims+d))
 		v.val = append(v.val, c.maxWeight*x)
 	}
+	if c.enc == nil {
+		return
+	}
+	var eb [512]float32
+	var zb [512]float32
+	x := eb[:c.enc.in]
+	z := zb[:c.enc.out]
+	encoderInput(c.vecs, ws, x)
+	c.enc.encode(x, ws, z)
+	for d, zv := range z {
+		v.idx = append(v.idx, c.encRow+int32(d))
+		v.val = append(v.val, c.encWeight*zv)
+	}
 }

@@ -60,6 +60,11 @@ type classifierFile struct {
 	MaxWeight float32 // 0 in files written before max pooling
 	MaxIDF    float32
 	Cross     bool
+	// EncoderSum names the embedded encoder the classifier was trained
+	// with (0: none, as in files written before it).
+	EncoderSum    uint64
+	EncoderRow    int32
+	EncoderWeight float32
 }
 
 // MarshalBinary encodes the model, for a model build to store. The same
@@ -84,6 +89,9 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		f.Fields = append(f.Fields, ff)
 	}
 	if m.clf != nil {
+		if m.clf.enc != nil && m.clf.enc.sum == 0 {
+			return nil, errors.New("encode model: its encoder was not loaded from a file")
+		}
 		f.Classifier = m.clf.file()
 	}
 	var b bytes.Buffer
@@ -136,6 +144,9 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 func (c *Classifier) file() *classifierFile {
 	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
 		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxWeight: c.maxWeight, MaxIDF: c.maxIDF, Cross: c.cross}
+	if c.enc != nil {
+		cf.EncoderSum, cf.EncoderRow, cf.EncoderWeight = c.enc.sum, c.encRow, c.encWeight
+	}
 	cf.Hashes, cf.Rows = c.index.sorted()
 	return cf
 }
@@ -158,6 +169,20 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 		rows += vecs.dims
 		if cf.MaxWeight != 0 {
 			rows += vecs.dims
+		}
+		if cf.EncoderSum != 0 {
+			enc, err := DefaultEncoder()
+			if err != nil {
+				return nil, err
+			}
+			if enc.sum != cf.EncoderSum {
+				return nil, errors.New("classifier: trained with another encoder than this version's (rebuild the model)")
+			}
+			if int(cf.EncoderRow) != rows {
+				return nil, errors.New("classifier: encoder rows misplaced")
+			}
+			c.enc, c.encRow, c.encWeight = enc, cf.EncoderRow, cf.EncoderWeight
+			rows += enc.out
 		}
 	}
 	switch {

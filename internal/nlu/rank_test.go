@@ -158,6 +158,12 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 					idx = append(idx, c.vecRow+int32(v.dims+d))
 					val = append(val, c.maxWeight*x)
 				}
+				if e := c.enc; e != nil {
+					for d, x := range refEncode(v, e, ws) {
+						idx = append(idx, c.encRow+int32(d))
+						val = append(val, c.encWeight*x)
+					}
+				}
 			}
 		}
 	}
@@ -193,6 +199,67 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 		return 0
 	})
 	return out
+}
+
+// refEncode is Encoder.encode of the words ws, written plainly.
+func refEncode(v *wordVectors, e *Encoder, ws []string) []float32 {
+	unit := func(x []float32) {
+		var n float64
+		for _, y := range x {
+			n += float64(y) * float64(y)
+		}
+		if n > 0 {
+			inv := float32(1 / math.Sqrt(n))
+			for i := range x {
+				x[i] *= inv
+			}
+		}
+	}
+	mean := make([]float32, v.dims)
+	mx := make([]float32, v.dims)
+	for d := range mx {
+		mx[d] = float32(math.Inf(-1))
+	}
+	known := 0
+	for _, w := range ws {
+		i, ok := slices.BinarySearch(v.hashes, wordHash(w))
+		if !ok {
+			continue
+		}
+		known++
+		r := v.rows[i]
+		wt := float32(sifA / (sifA + 0.1/(float64(r)+10)))
+		row := v.data[int(r)*v.dims : int(r+1)*v.dims]
+		for d, x := range row {
+			mean[d] += wt * float32(x) * v.scales[d]
+			mx[d] = max(mx[d], float32(x)*v.scales[d])
+		}
+	}
+	if known == 0 {
+		clear(mx)
+	}
+	unit(mean)
+	unit(mx)
+	x := append(mean, mx...)
+	z := make([]float32, e.out)
+	for o := range z {
+		for i, xv := range x {
+			z[o] += e.p[o*e.in+i] * xv
+		}
+	}
+	var rows []int
+	for _, w := range ws {
+		if i := slices.Index(e.vocab, w); i >= 0 {
+			rows = append(rows, i)
+		}
+	}
+	for _, r := range rows {
+		for o := range z {
+			z[o] += e.e[r*e.out+o] / float32(len(rows))
+		}
+	}
+	unit(z)
+	return z
 }
 
 // refTokens is tokens as it was before it was made fast.

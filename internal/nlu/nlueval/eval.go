@@ -129,6 +129,8 @@ type Report struct {
 	Labels         int     `json:"labels"`         // distinct labels trained on
 	Fold           int     `json:"fold,omitempty"` // Options.Fold
 	ClassifyMeanUS float64 `json:"classify_mean_us"`
+	// Encoder names the sentence encoder trained with; the caller sets it.
+	Encoder string `json:"encoder,omitempty"`
 	// Shots and Seed are Options.Shots and Options.Seed, for few-shot runs.
 	Shots int    `json:"shots,omitempty"`
 	Seed  uint64 `json:"seed,omitempty"`
@@ -373,6 +375,7 @@ func bestThreshold(gold []string, ranked [][]nlu.Scored, minRecall float64) floa
 // standard deviation over the runs of each accuracy.
 type SeedsReport struct {
 	Dataset string    `json:"dataset,omitempty"`
+	Encoder string    `json:"encoder,omitempty"` // set by the caller
 	Shots   int       `json:"shots"`
 	Runs    []*Report `json:"runs"`
 	Mean    Summary   `json:"mean"`
