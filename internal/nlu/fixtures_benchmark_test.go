@@ -214,27 +214,34 @@ func BenchmarkTrainModelFixture(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	train := func() *Model {
-		m, err := TrainModel(a, Types(a), ModelOptions{Classifier: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return m
+	for _, bc := range []struct {
+		name string
+		opts TrainOptions
+	}{{"encoder", TrainOptions{}}, {"no-encoder", TrainOptions{NoEncoder: true}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			train := func() *Model {
+				m, err := TrainModel(a, Types(a), ModelOptions{Classifier: true, Train: bc.opts})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return m
+			}
+			train() // the shared tables, decoded once
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			keep := make([]*Model, 10)
+			for i := range keep {
+				keep[i] = train()
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			perModel := float64(after.HeapAlloc-before.HeapAlloc) / float64(len(keep))
+			runtime.KeepAlive(keep)
+			for b.Loop() {
+				train()
+			}
+			b.ReportMetric(perModel, "heap-B/model")
+		})
 	}
-	train() // the shared tables, decoded once
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	keep := make([]*Model, 10)
-	for i := range keep {
-		keep[i] = train()
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	perModel := float64(after.HeapAlloc-before.HeapAlloc) / float64(len(keep))
-	runtime.KeepAlive(keep)
-	for b.Loop() {
-		train()
-	}
-	b.ReportMetric(perModel, "heap-B/model")
 }
