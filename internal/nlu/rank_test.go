@@ -114,16 +114,7 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 				mean[d] += wt * float32(x) * v.scales[d]
 			}
 		}
-		var n float64
-		for _, x := range mean {
-			n += float64(x) * float64(x)
-		}
-		if n > 0 {
-			inv := float32(1 / math.Sqrt(n))
-			for d := range mean {
-				mean[d] *= inv
-			}
-		}
+		refUnit(mean)
 		if known > 0 {
 			for d, x := range mean {
 				idx = append(idx, c.vecRow+int32(d))
@@ -144,16 +135,7 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 						mx[d] = max(mx[d], float32(x)*v.scales[d])
 					}
 				}
-				var n float64
-				for _, x := range mx {
-					n += float64(x) * float64(x)
-				}
-				if n > 0 {
-					inv := float32(1 / math.Sqrt(n))
-					for d := range mx {
-						mx[d] *= inv
-					}
-				}
+				refUnit(mx)
 				for d, x := range mx {
 					idx = append(idx, c.vecRow+int32(v.dims+d))
 					val = append(val, c.maxWeight*x)
@@ -201,20 +183,23 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 	return out
 }
 
-// refEncode is Encoder.encode of the words ws, written plainly.
-func refEncode(v *wordVectors, e *Encoder, ws []string) []float32 {
-	unit := func(x []float32) {
-		var n float64
-		for _, y := range x {
-			n += float64(y) * float64(y)
-		}
-		if n > 0 {
-			inv := float32(1 / math.Sqrt(n))
-			for i := range x {
-				x[i] *= inv
-			}
+// refUnit scales x to unit length (a zero x stays zero).
+func refUnit(x []float32) {
+	var n float64
+	for _, y := range x {
+		n += float64(y) * float64(y)
+	}
+	if n > 0 {
+		inv := float32(1 / math.Sqrt(n))
+		for i := range x {
+			x[i] *= inv
 		}
 	}
+}
+
+// refEncode is Encoder.encode of the words ws, written plainly.
+func refEncode(v *wordVectors, e *Encoder, ws []string) []float32 {
+	unit := refUnit
 	mean := make([]float32, v.dims)
 	mx := make([]float32, v.dims)
 	for d := range mx {
