@@ -89,6 +89,9 @@ type EncoderOptions struct {
 	Margin float64 // subtracted from the true intent's cosine; 0.2
 	Rate   float64 // initial learning rate; 0.5
 	Seed   uint64
+	// Dropout is the probability with which each word of an example is
+	// left out at each step of training (0: none).
+	Dropout float64
 	// MinCount is the number of examples a word must be seen in to have a
 	// vector of its own (2 when 0, none when negative).
 	MinCount int
@@ -130,6 +133,7 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 	var xs [][]float32
 	var ys []int
 	var wrows [][]int32
+	var wss [][]string
 	var vocab map[string]int32
 	if opts.MinCount > 0 {
 		count := map[string]int{}
@@ -164,6 +168,7 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 			}
 		}
 		wrows = append(wrows, wr)
+		wss = append(wss, ws)
 		y, ok := labelOf[ex.Label]
 		if !ok {
 			y = len(labelOf)
@@ -205,13 +210,34 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 	cos := make([]float64, C)
 	wn := make([]float32, C) // norms of the label vectors
 	s := float32(opts.Scale)
+	var kept []string
+	xd := make([]float32, in)
+	var wd []int32
 	total, step := opts.Epochs*len(xs), 0
 	for epoch := range opts.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			lr := float32(opts.Rate * (1 - float64(step)/float64(total)))
 			step++
-			x, y := xs[i], ys[i]
+			x, y, wr := xs[i], ys[i], wrows[i]
+			if opts.Dropout > 0 {
+				kept = kept[:0]
+				for _, w := range wss[i] {
+					if rng.Float64() >= opts.Dropout {
+						kept = append(kept, w)
+					}
+				}
+				if len(kept) > 0 && encoderInput(v, kept, xd) > 0 {
+					x = xd
+					wr = wd[:0]
+					for _, w := range kept {
+						if r, ok := vocab[w]; ok {
+							wr = append(wr, r)
+						}
+					}
+					wd = wr
+				}
+			}
 			// Forward: h = P x, z = h/|h|, cos_c = z . w_c/|w_c|.
 			var hn float64
 			for o := range k {
@@ -222,7 +248,6 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 				}
 				h[o] = acc
 			}
-			wr := wrows[i]
 			for _, r := range wr {
 				er := e.e[int(r)*k : int(r+1)*k]
 				for o := range k {
