@@ -46,7 +46,7 @@ func TestZZEncoder(t *testing.T) {
 			ex = append(ex, nlu.Example{Text: it.Text, Label: name + "/" + it.Intent})
 		}
 	}
-	opts := nlu.EncoderOptions{Epochs: envInt("E_EPOCHS"), Dims: envInt("E_DIMS"), MinCount: envInt("E_MIN"), Scale: envF("E_SCALE"), Margin: envF("E_MARGIN"), Rate: envF("E_RATE"), Dropout: envF("E_DROP")}
+	opts := nlu.EncoderOptions{Epochs: envInt("E_EPOCHS"), Dims: envInt("E_DIMS"), MinCount: envInt("E_MIN"), Scale: envF("E_SCALE"), Margin: envF("E_MARGIN"), Rate: envF("E_RATE"), Dropout: envF("E_DROP"), Bigrams: os.Getenv("E_BI") != ""}
 	start := time.Now()
 	enc, err := nlu.TrainEncoder(ex, opts)
 	if err != nil {
