@@ -14,6 +14,7 @@ import (
 type Encoder struct {
 	in, out int
 	p       []float32 // out x in, row-major
+	pt      []float32 // p transposed, in x out: encode adds its rows
 	// words, when not nil, adds the mean of the learned vectors e of the
 	// utterance's words it knows to the projection.
 	words *featureIndex
@@ -55,13 +56,32 @@ const sifA = 1e-3
 
 // encode writes the unit encoding of x and the words ws into z.
 func (e *Encoder) encode(x []float32, ws []string, z []float32) {
-	for o := range e.out {
-		row := e.p[o*e.in : (o+1)*e.in]
-		var s float32
-		for i, xv := range x {
-			s += row[i] * xv
+	// z = P x, as the rows of P transposed times x's values, added four at
+	// a time (with AVX2 where the CPU has it): each z[o] still sums its
+	// terms in the order of x, as a dot product of P's row o would.
+	clear(z)
+	i := 0
+	for ; i+4 <= e.in; i += 4 {
+		r0 := e.pt[i*e.out:][:len(z)]
+		r1 := e.pt[(i+1)*e.out:][:len(z)]
+		r2 := e.pt[(i+2)*e.out:][:len(z)]
+		r3 := e.pt[(i+3)*e.out:][:len(z)]
+		x0, x1, x2, x3 := x[i], x[i+1], x[i+2], x[i+3]
+		done := axpy4(z, r0, r1, r2, r3, &[4]float32{x0, x1, x2, x3})
+		for o := done; o < len(z); o++ {
+			a := z[o]
+			a += r0[o] * x0
+			a += r1[o] * x1
+			a += r2[o] * x2
+			a += r3[o] * x3
+			z[o] = a
 		}
-		z[o] = s
+	}
+	for ; i < e.in; i++ {
+		r := e.pt[i*e.out:][:len(z)]
+		for o, w := range r {
+			z[o] += w * x[i]
+		}
 	}
 	if e.words != nil {
 		var rb [64]int32
@@ -322,5 +342,16 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 		}
 		_ = epoch
 	}
+	e.transpose()
 	return e, nil
+}
+
+// transpose fills pt from p.
+func (e *Encoder) transpose() {
+	e.pt = make([]float32, len(e.p))
+	for o := range e.out {
+		for i := range e.in {
+			e.pt[i*e.out+o] = e.p[o*e.in+i]
+		}
+	}
 }

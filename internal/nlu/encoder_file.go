@@ -105,6 +105,7 @@ func LoadEncoder(b []byte) (*Encoder, error) {
 		return nil, bad
 	}
 	e.sum = hashBytes(fnvOffset, string(whole))
+	e.transpose()
 	return e, nil
 }
 
