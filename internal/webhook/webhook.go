@@ -1,8 +1,11 @@
 // Package webhook makes Parley's outbound Autopilot Requests: it encodes the
 // parameters, signs them with X-Twilio-Signature, enforces the timeout and the
 // response size limit, and, when the operator asks for it, refuses targets
-// outside an allow list. A [Client] never retries: webhooks may not be
-// idempotent.
+// outside an allow list. Link-local and cloud metadata addresses are refused
+// unless the allow list names them. Every address dialled is checked, the
+// hops of an HTTP redirect as much as the first, and a signature is only
+// ever sent to the URL it was computed for. A [Client] never retries:
+// webhooks may not be idempotent.
 package webhook
 
 import (
@@ -26,7 +29,18 @@ const (
 	DefaultTimeout = 10 * time.Second
 	DefaultMaxBody = 16 << 10 // Autopilot's 16 KB limit on Actions JSON
 	UserAgent      = "TwilioProxy/1.1 (Parley)"
+	// MaxRedirects is how many HTTP redirects a request follows.
+	MaxRedirects = 3
 )
+
+// refusedNets are never dialled unless the allow list names them: the
+// link-local ranges, where cloud metadata services answer (169.254.169.254,
+// fd00:ec2::254 on AWS's IPv6).
+var refusedNets = []netip.Prefix{
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("fd00:ec2::254/128"),
+}
 
 // Options configure a [Client].
 type Options struct {
@@ -78,23 +92,68 @@ func New(opts Options) (*Client, error) {
 		}
 		c.hosts[strings.ToLower(a)] = true
 	}
-	dialer := &net.Dialer{Timeout: c.timeout}
-	if c.restricted() {
-		dialer.ControlContext = c.checkDial
-	}
+	dialer := &net.Dialer{Timeout: c.timeout, ControlContext: c.checkDial}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = dialer.DialContext
+	// The host dialled, before it is resolved: a host the allow list names
+	// may have any address. Each connection is checked on its own, so a
+	// redirect to another host is checked like a first request.
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, _, err := net.SplitHostPort(addr); err == nil && c.hosts[strings.ToLower(host)] {
+			ctx = context.WithValue(ctx, allowedHostKey{}, true)
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}
 	tr.MaxIdleConnsPerHost = 16
 	tr.Proxy = nil
-	c.hc = &http.Client{Transport: tr}
+	c.hc = &http.Client{Transport: tr, CheckRedirect: c.checkRedirect}
 	return c, nil
 }
 
+// checkRedirect follows at most MaxRedirects redirects, to http(s) URLs whose
+// host is not refused, and signs the request again for a hop on the same
+// origin (scheme and host) only: a signature never goes to another host.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > MaxRedirects {
+		return errTooManyRedirects
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("%w: %q is not an http or https URL", errBadRedirect, req.URL.Redacted())
+	}
+	if ip, err := netip.ParseAddr(req.URL.Hostname()); err == nil && !c.ipDialable(ip) {
+		return errRefusedIP
+	}
+	req.Header.Del(twilio.SignatureHeader)
+	first := via[0].URL
+	sig, ok := req.Context().Value(signingKey{}).(signing)
+	if ok && req.URL.Scheme == first.Scheme && strings.EqualFold(req.URL.Host, first.Host) {
+		var params url.Values
+		if req.Method == http.MethodPost {
+			params = sig.params
+		}
+		req.Header.Set(twilio.SignatureHeader, twilio.Signature(sig.token, req.URL.String(), params))
+	}
+	return nil
+}
+
+var (
+	errTooManyRedirects = fmt.Errorf("more than %d redirects", MaxRedirects)
+	errBadRedirect      = errors.New("redirect")
+)
+
+// signing is what a request's signature is made of, for the hops of a
+// redirect.
+type signing struct {
+	token  string
+	params url.Values
+}
+
+type signingKey struct{}
+
 func (c *Client) restricted() bool { return len(c.hosts) > 0 || len(c.nets) > 0 }
 
-// checkDial refuses a connection to an IP outside the allowed prefixes. A host
-// allowed by name was already let through in Do, which marks the context, so
-// its addresses pass.
+// checkDial refuses a connection, before it is made, to an address that
+// ipDialable refuses. A host that the allow list names was marked by the
+// transport's dial, so its addresses pass.
 func (c *Client) checkDial(ctx context.Context, network, address string, _ syscall.RawConn) error {
 	if ctx.Value(allowedHostKey{}) != nil {
 		return nil
@@ -107,14 +166,32 @@ func (c *Client) checkDial(ctx context.Context, network, address string, _ sysca
 	if err != nil {
 		return err
 	}
-	ip = ip.Unmap()
-	if c.ipAllowed(ip) {
-		return nil
+	if !c.ipDialable(ip) {
+		return errRefusedIP
 	}
-	return errRefusedIP
+	return nil
 }
 
-var errRefusedIP = errors.New("address not in the webhook allow list")
+// ipDialable reports whether ip may be dialled: it is in a prefix of the
+// allow list; or, with no prefix or host of the allow list containing it,
+// there is no allow list and it is not link-local or a metadata address.
+func (c *Client) ipDialable(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if c.ipAllowed(ip) {
+		return true
+	}
+	if c.restricted() {
+		return false
+	}
+	for _, p := range refusedNets {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+var errRefusedIP = errors.New("address not in the webhook allow list, or link-local")
 
 type allowedHostKey struct{}
 
@@ -166,13 +243,10 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if method != http.MethodGet && method != http.MethodPost {
 		return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: fmt.Sprintf("method %q is neither GET nor POST", req.Method)}
 	}
-	if c.restricted() {
-		if c.hosts[strings.ToLower(u.Hostname())] {
-			ctx = context.WithValue(ctx, allowedHostKey{}, true)
-		} else if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !c.ipAllowed(ip) {
-			return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Msg: "target refused", Err: errRefusedIP}
-		}
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !c.hosts[strings.ToLower(u.Hostname())] && !c.ipDialable(ip) {
+		return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Msg: "target refused", Err: errRefusedIP}
 	}
+	ctx = context.WithValue(ctx, signingKey{}, signing{req.AuthToken, req.Params})
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
@@ -239,6 +313,9 @@ func (c *Client) ipAllowed(ip netip.Addr) bool {
 func (c *Client) transportError(u string, err error) error {
 	if errors.Is(err, errRefusedIP) {
 		return &Error{Code: twilio.CodeHTTPRetrieval, URL: u, Msg: "target refused", Err: errRefusedIP}
+	}
+	if errors.Is(err, errTooManyRedirects) || errors.Is(err, errBadRedirect) {
+		return &Error{Code: twilio.CodeHTTPRetrieval, URL: u, Msg: "bad redirect", Err: err}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return &Error{Code: twilio.CodeHTTPConnection, URL: u, Msg: fmt.Sprintf("no answer within %s", c.timeout.Round(time.Millisecond))}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,5 +144,169 @@ func TestAllowList(t *testing.T) {
 	}
 	if _, err := New(Options{Allow: []string{"http://x"}}); err == nil {
 		t.Error("bad allow entry accepted")
+	}
+}
+
+// hook is a test webhook on a loopback address that records the requests it
+// gets.
+type hook struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []*http.Request
+	sigs []string
+}
+
+// newHook starts a webhook listening on ip (a loopback address) that
+// answers with handle.
+func newHook(t *testing.T, ip string, handle func(h *hook, w http.ResponseWriter, r *http.Request)) *hook {
+	t.Helper()
+	ln, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Fatalf("listen on %s: %v", ip, err)
+	}
+	h := &hook{}
+	h.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		h.mu.Lock()
+		h.reqs = append(h.reqs, r)
+		h.sigs = append(h.sigs, r.Header.Get(twilio.SignatureHeader))
+		h.mu.Unlock()
+		handle(h, w, r)
+	}))
+	h.Listener.Close()
+	h.Listener = ln
+	h.Start()
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *hook) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.reqs)
+}
+
+func answer(_ *hook, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"actions":[]}`) }
+
+// TestRedirectHopsAreChecked: a redirect to a host outside the allow list is
+// refused at dial time like a first request, and the other host hears
+// nothing.
+func TestRedirectHopsAreChecked(t *testing.T) {
+	other := newHook(t, "127.0.0.2", answer)
+	first := newHook(t, "127.0.0.1", func(_ *hook, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/stolen", http.StatusTemporaryRedirect)
+	})
+	_, port, _ := net.SplitHostPort(first.Listener.Addr().String())
+	c := newClient(t, Options{Allow: []string{"localhost"}})
+	_, err := c.Do(context.Background(), Request{URL: "http://localhost:" + port + "/hook", Params: url.Values{"CurrentInput": {"hi"}}, AuthToken: "tok"})
+	e, ok := errors.AsType[*Error](err)
+	if !ok || e.Code != twilio.CodeHTTPRetrieval || !strings.Contains(e.Error(), "refused") {
+		t.Fatalf("err = %v, want a refused target", err)
+	}
+	if first.count() != 1 || other.count() != 0 {
+		t.Errorf("requests: first %d, other %d; want 1 and 0", first.count(), other.count())
+	}
+	// A host the allow list names by its address is followed.
+	ok2 := newClient(t, Options{Allow: []string{"localhost", "127.0.0.2"}})
+	if _, err := ok2.Do(context.Background(), Request{URL: "http://localhost:" + port + "/hook", AuthToken: "tok"}); err != nil {
+		t.Fatalf("redirect to an allowed address: %v", err)
+	}
+	if other.count() != 1 {
+		t.Errorf("the allowed redirect target got %d requests, want 1", other.count())
+	}
+}
+
+// TestRedirectSignature: a signature goes only to the URL it was computed
+// for: a hop on the same origin is signed anew for its URL (a 307 keeps the
+// POST and its parameters), a hop to another host gets none.
+func TestRedirectSignature(t *testing.T) {
+	params := url.Values{"CurrentInput": {"book a table"}, "Memory": {`{"a":1}`}}
+	other := newHook(t, "127.0.0.2", answer)
+	first := newHook(t, "127.0.0.1", func(h *hook, w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/moved":
+			http.Redirect(w, r, "/here", http.StatusTemporaryRedirect)
+		case "/away":
+			http.Redirect(w, r, other.URL+"/there", http.StatusTemporaryRedirect)
+		case "/here":
+			answer(h, w, r)
+		}
+	})
+	c := newClient(t, Options{})
+	if _, err := c.Do(context.Background(), Request{URL: first.URL + "/moved", Params: params, AuthToken: "tok"}); err != nil {
+		t.Fatal(err)
+	}
+	first.mu.Lock()
+	last := first.reqs[len(first.reqs)-1]
+	sig := first.sigs[len(first.sigs)-1]
+	first.mu.Unlock()
+	if last.Method != http.MethodPost || last.PostForm.Get("CurrentInput") != "book a table" {
+		t.Errorf("the 307 hop: %s with %v, want the POST again", last.Method, last.PostForm)
+	}
+	if want := twilio.Signature("tok", first.URL+"/here", params); sig != want {
+		t.Errorf("signature of the same-origin hop %q, want %q (signed for its own URL)", sig, want)
+	}
+	if _, err := c.Do(context.Background(), Request{URL: first.URL + "/away", Params: params, AuthToken: "tok"}); err != nil {
+		t.Fatal(err)
+	}
+	if other.count() != 1 {
+		t.Fatalf("other host got %d requests, want 1", other.count())
+	}
+	if other.sigs[0] != "" {
+		t.Errorf("the other host got a signature %q, want none", other.sigs[0])
+	}
+}
+
+func TestRedirectLimits(t *testing.T) {
+	loop := newHook(t, "127.0.0.1", func(_ *hook, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/again", http.StatusFound)
+	})
+	metadata := newHook(t, "127.0.0.1", func(_ *hook, w http.ResponseWriter, r *http.Request) {
+		// Never dialled: refused before the connection is made.
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	})
+	scheme := newHook(t, "127.0.0.1", func(_ *hook, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
+	c := newClient(t, Options{})
+	for _, tt := range []struct {
+		name, url, msg string
+	}{
+		{"loop", loop.URL + "/hook", "more than 3 redirects"},
+		{"metadata", metadata.URL + "/hook", "refused"},
+		{"scheme", scheme.URL + "/hook", "not an http or https URL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.Do(context.Background(), Request{URL: tt.url, AuthToken: "tok"})
+			e, ok := errors.AsType[*Error](err)
+			if !ok || e.Code != twilio.CodeHTTPRetrieval || !strings.Contains(e.Error(), tt.msg) {
+				t.Fatalf("err = %v, want code 11200 and %q", err, tt.msg)
+			}
+		})
+	}
+	if n := loop.count(); n != MaxRedirects+1 {
+		t.Errorf("the looping hook got %d requests, want %d", n, MaxRedirects+1)
+	}
+}
+
+// TestLinkLocalRefused: without an allow list, link-local and metadata
+// addresses are refused before any connection; an allow list that names one
+// lets it through (checked here without dialling it).
+func TestLinkLocalRefused(t *testing.T) {
+	c := newClient(t, Options{})
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[fd00:ec2::254]/", "http://[::ffff:169.254.169.254]/"} {
+		_, err := c.Do(context.Background(), Request{URL: u, AuthToken: "tok"})
+		if e, ok := errors.AsType[*Error](err); !ok || !strings.Contains(e.Error(), "refused") {
+			t.Errorf("%s: err = %v, want refused", u, err)
+		}
+	}
+	for _, ip := range []string{"127.0.0.1", "10.1.2.3", "192.168.1.1", "::1"} {
+		if !c.ipDialable(netip.MustParseAddr(ip)) {
+			t.Errorf("%s refused without an allow list: loopback and private ranges stay open", ip)
+		}
+	}
+	named := newClient(t, Options{Allow: []string{"169.254.169.254"}})
+	if !named.ipDialable(netip.MustParseAddr("169.254.169.254")) || named.ipDialable(netip.MustParseAddr("169.254.1.1")) {
+		t.Error("an allow list naming 169.254.169.254 should let that address, and only it, through")
 	}
 }
