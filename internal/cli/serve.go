@@ -127,6 +127,9 @@ func runServe(e *env, args []string) error {
 	case <-e.ctx.Done():
 	}
 	log.Info("shutting down")
+	// Background work stops now (a model build being trained goes back to
+	// the queue within a moment), while the turns in flight drain.
+	stopBackground()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {

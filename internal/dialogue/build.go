@@ -19,6 +19,10 @@ type BuildStore interface {
 	UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error
 }
 
+// ErrBuildInterrupted says that a model build stopped because its context
+// ended; the build is enqueued again.
+var ErrBuildInterrupted = errors.New("interrupted; enqueued again")
+
 // Build runs a model build of an assistant: it records the build as
 // enqueued, then building, trains the assistant's NLU model from its current
 // samples and stores it, completed, or records why it failed. name is the
@@ -47,11 +51,14 @@ func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name st
 
 // train trains the model of build b, which is building, from assistant a,
 // and records the outcome in the store: completed with the model, or failed
-// with the reason, which it also returns.
+// with the reason, which it also returns. When ctx ends first (the process
+// is shutting down), training stops within a moment and the build goes back
+// to the queue, enqueued, for this or another process to build; train then
+// returns an error that wraps [ErrBuildInterrupted].
 func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.ModelBuild) error {
 	start := time.Now()
 	data, trainErr := func() ([]byte, error) {
-		m, err := trainModel(a, nlu.Types(a))
+		m, err := trainModel(ctx, a, nlu.Types(a))
 		if err != nil {
 			return nil, err
 		}
@@ -64,12 +71,23 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 		return data, err
 	}()
 	b.BuildDuration = int(math.Ceil(time.Since(start).Seconds()))
+	// The outcome is written even when ctx is done: a build that finished
+	// is kept, one that was stopped goes back to the queue.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if trainErr != nil && ctx.Err() != nil {
+		b.Status, b.BuildDuration = store.BuildEnqueued, 0
+		if err := s.UpdateModelBuild(sctx, b); err != nil {
+			return fmt.Errorf("model build %s: interrupted, and not put back in the queue: %w", b.SID, err)
+		}
+		return fmt.Errorf("model build %s: %w", b.SID, ErrBuildInterrupted)
+	}
 	if trainErr != nil {
 		b.Status, b.ErrorMessage = store.BuildFailed, trainErr.Error()
 	} else {
 		b.Status, b.Model = store.BuildCompleted, data
 	}
-	if err := s.UpdateModelBuild(ctx, b); err != nil {
+	if err := s.UpdateModelBuild(sctx, b); err != nil {
 		return fmt.Errorf("model build %s: %w", b.SID, err)
 	}
 	if trainErr != nil {

@@ -109,9 +109,14 @@ func (b *Builder) next(ctx context.Context) bool {
 		}
 		return true
 	}
-	if err := train(ctx, b.s, a, mb); err != nil {
+	err = train(ctx, b.s, a, mb)
+	switch {
+	case errors.Is(err, ErrBuildInterrupted):
+		log.Info("model build interrupted; back in the queue")
+		return false
+	case err != nil:
 		log.Warn("model build failed", "error", err)
-	} else {
+	default:
 		log.Info("model build completed", "duration", mb.BuildDuration)
 	}
 	b.callback(ctx, log, mb)

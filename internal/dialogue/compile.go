@@ -108,7 +108,7 @@ func (e *Engine) model(ctx context.Context, a *assistant.Assistant, types nlu.Ty
 			e.log.Warn("model build not found; training in memory", "assistant_sid", a.SID, "model_build", build, "error", err)
 		}
 	}
-	m, err := trainModel(a, types)
+	m, err := trainModel(ctx, a, types)
 	if err != nil {
 		return nil, fmt.Errorf("assistant %s: train: %w", a.UniqueName, err)
 	}
@@ -117,8 +117,8 @@ func (e *Engine) model(ctx context.Context, a *assistant.Assistant, types nlu.Ty
 
 // trainModel trains the NLU model of an assistant as the engine routes with
 // it: the sample matcher and the classifier.
-func trainModel(a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
-	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true, Threshold: a.NLUThreshold})
+func trainModel(ctx context.Context, a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
+	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true, Threshold: a.NLUThreshold, Train: nlu.TrainOptions{Context: ctx}})
 }
 
 func nonEmpty(doc []byte) []byte {

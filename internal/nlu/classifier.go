@@ -2,7 +2,9 @@ package nlu
 
 import (
 	"cmp"
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -35,6 +37,10 @@ type TrainOptions struct {
 	// Progress, when set, is called as training advances with the work done
 	// and the work there is in all.
 	Progress func(done, total int)
+
+	// Context, when set, stops training when it is done: Fit then returns
+	// its error. Training looks at it every few hundred examples.
+	Context context.Context
 }
 
 func (o *TrainOptions) defaults() {
@@ -168,6 +174,9 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	var fb featureBuf
 	ws := make([][]string, len(examples))
 	for i, e := range examples {
+		if i%1024 == 0 && opts.Context != nil && opts.Context.Err() != nil {
+			return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
+		}
 		ws[i] = words(e.Text)
 		feats[i] = slices.Clone(fb.extract(ws[i], c.cross))
 		for _, f := range feats[i] {
@@ -214,6 +223,9 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	}
 	xs := make([]sparse, len(examples))
 	for i := range examples {
+		if i%1024 == 0 && opts.Context != nil && opts.Context.Err() != nil {
+			return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
+		}
 		c.vectorize(ws[i], feats[i], &xs[i])
 	}
 
@@ -278,8 +290,13 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 				c.b[a.k] += a.step
 				ub[a.k] += t * a.step
 			}
-			if opts.Progress != nil && step%256 == 0 {
-				opts.Progress(step, total)
+			if step%256 == 0 {
+				if opts.Context != nil && opts.Context.Err() != nil {
+					return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
+				}
+				if opts.Progress != nil {
+					opts.Progress(step, total)
+				}
 			}
 		}
 	}

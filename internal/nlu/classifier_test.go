@@ -2,7 +2,10 @@ package nlu
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -185,5 +188,34 @@ func TestCrossGrams(t *testing.T) {
 		if !slices.Equal(want, got) {
 			t.Errorf("crossGrams(%q): %d n-grams, want %d", ws, len(got), len(want))
 		}
+	}
+}
+
+// TestFitStopsWhenContextEnds: training looks at its context as it goes and
+// stops with the context's error.
+func TestFitStopsWhenContextEnds(t *testing.T) {
+	var ex []Example
+	for i := range 2000 {
+		ex = append(ex, Example{Text: fmt.Sprintf("utterance number %d of label %d", i, i%4), Label: fmt.Sprint(i % 4)})
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Fit(ex, TrainOptions{Context: done}); !errors.Is(err, context.Canceled) {
+		t.Errorf("done before training: err = %v, want context.Canceled", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	_, err := Fit(ex, TrainOptions{Context: ctx, Progress: func(done, total int) {
+		calls++
+		if calls == 1 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled while training: err = %v, want context.Canceled", err)
+	}
+	if calls != 1 {
+		t.Errorf("training went on for %d progress reports after the context ended", calls-1)
 	}
 }
