@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -91,6 +91,9 @@ type Server struct {
 	// url, links and page URLs of responses; taken from each request when
 	// empty.
 	PublicURL string
+	// Limiter, when set, refuses client addresses that failed to
+	// authenticate too often (shared with the channels).
+	Limiter *authlimit.Limiter
 	// Builds, when set, is told of every model build created, so that it
 	// starts at once instead of at its next poll.
 	Builds interface{ Wake() }
@@ -190,7 +193,16 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) serve(w http.ResponseWriter, hr *http.Request, h handlerFunc) error {
+	addr := authlimit.ClientAddr(hr)
+	if s.Limiter.Blocked(addr) {
+		return twilio.NewError(http.StatusTooManyRequests, twilio.CodeTooManyRequests, "too many failed authentications from this address; try again later")
+	}
 	acct, err := s.authenticate(hr)
+	if te, ok := errors.AsType[*twilio.Error](err); ok && te.Code == twilio.CodeAuthenticate {
+		s.Limiter.Fail(addr)
+		user, _, _ := hr.BasicAuth()
+		s.logger().Warn("authentication failed", "surface", "api", "account_sid", user, "remote", addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -234,7 +246,7 @@ func (s *Server) authenticate(r *http.Request) (store.Account, error) {
 	if err != nil {
 		return store.Account{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if subtle.ConstantTimeCompare([]byte(pass), []byte(acct.AuthToken)) != 1 {
+	if !twilio.ValidBasicAuth(user, pass, acct.SID, acct.AuthToken) {
 		return store.Account{}, deny
 	}
 	return acct, nil

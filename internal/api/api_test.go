@@ -15,6 +15,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/api/apitest"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
@@ -103,6 +104,37 @@ func TestAuthRequired(t *testing.T) {
 				t.Errorf("status %d, body %+v; want 401 with code 20003", resp.StatusCode, e)
 			}
 		})
+	}
+}
+
+// TestFailedAuthIsLimited: an address that keeps failing to authenticate
+// gets 429 (code 20429), even with the right credentials, until its window
+// passes.
+func TestFailedAuthIsLimited(t *testing.T) {
+	s := apitest.Start(t, apitest.Options{Limiter: authlimit.New(2, time.Hour)})
+	get := func(pass string) (int, twilio.Error) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL+"/v1/Assistants", nil)
+		req.SetBasicAuth(s.Account.SID, pass)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e twilio.Error
+		json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e
+	}
+	if status, _ := get(s.Account.AuthToken); status != 200 {
+		t.Fatalf("right token: %d", status)
+	}
+	for range 2 {
+		if status, _ := get("guess"); status != 401 {
+			t.Fatalf("wrong token: %d, want 401", status)
+		}
+	}
+	if status, e := get(s.Account.AuthToken); status != 429 || e.Code != 20429 {
+		t.Errorf("after two failures: %d %+v, want 429 with code 20429", status, e)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -95,8 +96,10 @@ func runServe(e *env, args []string) error {
 	mux := http.NewServeMux()
 	// Accounts are read once per accountTTL, not on every request.
 	accounts := &store.AccountCache{Source: db, TTL: accountTTL}
-	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL}).Register(mux)
-	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits}).Register(mux)
+	// One count of failed authentications for every surface.
+	limiter := authlimit.New(authlimit.DefaultMax, authlimit.DefaultWindow)
+	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL, Limiter: limiter}).Register(mux)
+	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits, Limiter: limiter}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

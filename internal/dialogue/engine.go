@@ -201,6 +201,10 @@ func (f Fault) String() string { return fmt.Sprintf("%d: %s", f.Code, f.Message)
 // ErrAssistantNotFound is returned by Handle for an unknown assistant.
 var ErrAssistantNotFound = errors.New("assistant not found")
 
+// ErrMemoryTooLarge is returned by Handle for a Turn whose Memory seed is
+// larger than Options.MaxMemory: nothing is run or stored.
+var ErrMemoryTooLarge = errors.New("memory seed too large")
+
 // maxSaveAttempts bounds how often a turn is run again after another
 // process changed its dialogue first.
 const maxSaveAttempts = 16
@@ -208,6 +212,9 @@ const maxSaveAttempts = 16
 // Handle runs one turn and returns the bot's reply once the dialogue's new
 // state is saved.
 func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
+	if len(t.Memory) > e.opts.MaxMemory {
+		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d", ErrMemoryTooLarge, len(t.Memory), e.opts.MaxMemory)
+	}
 	ref, err := e.assistantRef(ctx, t.AccountSID, t.Assistant)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)

@@ -10,6 +10,7 @@ const (
 	CodeNotFound           = 20404 // Not found: no such resource, or another account's
 	CodeConflict           = 20409 // Conflict: the resource is busy (a model build still building)
 	CodeInvalidValue       = 20422 // Invalid parameter: a parameter with a bad value
+	CodeTooManyRequests    = 20429 // Too Many Requests: too many failed authentications from one client address
 	CodeInternal           = 20500 // Internal server error: anything else; the details go to the log
 	CodeInvalidURL         = 11100 // Invalid URL format: a redirect, actions URL or handoff URI that is not absolute http(s)
 	CodeHTTPRetrieval      = 11200 // HTTP retrieval failure: a webhook answered non-2xx, too much, or could not be read
@@ -33,6 +34,7 @@ var catalogue = map[int]struct {
 	CodeNotFound:           {"Not found", 404},
 	CodeConflict:           {"Conflict", 409},
 	CodeInvalidValue:       {"Invalid parameter", 400},
+	CodeTooManyRequests:    {"Too Many Requests", 429},
 	CodeInternal:           {"Internal server error", 500},
 	CodeInvalidURL:         {"Invalid URL format", 0},
 	CodeHTTPRetrieval:      {"HTTP retrieval failure", 0},

@@ -75,3 +75,11 @@ func urlVariants(fullURL string) []string {
 	}
 	return []string{fullURL, other.String()}
 }
+
+// ValidBasicAuth reports whether HTTP Basic auth credentials are an
+// account's SID and auth token, comparing both in constant time.
+func ValidBasicAuth(user, pass, accountSID, authToken string) bool {
+	u := subtle.ConstantTimeCompare([]byte(user), []byte(accountSID))
+	p := subtle.ConstantTimeCompare([]byte(pass), []byte(authToken))
+	return u&p == 1 && authToken != ""
+}

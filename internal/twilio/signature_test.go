@@ -73,3 +73,24 @@ func FuzzSignature(f *testing.F) {
 		}
 	})
 }
+
+func TestValidBasicAuth(t *testing.T) {
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"
+	for _, tt := range []struct {
+		user, pass string
+		want       bool
+	}{
+		{sid, token, true},
+		{sid, token + "x", false},
+		{sid, token[:31], false},
+		{"AC0123456789abcdef0123456789abcdee", token, false},
+		{"", "", false},
+	} {
+		if got := ValidBasicAuth(tt.user, tt.pass, sid, token); got != tt.want {
+			t.Errorf("ValidBasicAuth(%q, %q) = %v, want %v", tt.user, tt.pass, got, tt.want)
+		}
+	}
+	if ValidBasicAuth(sid, "", sid, "") {
+		t.Error("an empty token authenticates")
+	}
+}

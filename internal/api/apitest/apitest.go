@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
@@ -32,6 +33,8 @@ type Server struct {
 type Options struct {
 	// Wrap, when set, wraps the API's handler (to rewrite requests, say).
 	Wrap func(http.Handler) http.Handler
+	// Limiter, when set, counts failed authentications (api.Server.Limiter).
+	Limiter *authlimit.Limiter
 }
 
 // Start starts a Server.
@@ -59,7 +62,7 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Cleanup(func() { stop(); <-done })
 
 	mux := http.NewServeMux()
-	(&api.Server{Store: db, Engine: eng, Builds: builder}).Register(mux)
+	(&api.Server{Store: db, Engine: eng, Builds: builder, Limiter: opts.Limiter}).Register(mux)
 	var h http.Handler = mux
 	if opts.Wrap != nil {
 		h = opts.Wrap(h)

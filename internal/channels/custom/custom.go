@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/actions"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -37,6 +38,9 @@ type Handler struct {
 	// PublicURL is the server's base URL as clients reach it. When empty it
 	// is taken from each request.
 	PublicURL string
+	// Limiter, when set, refuses client addresses that failed to
+	// authenticate too often (shared with the other surfaces).
+	Limiter *authlimit.Limiter
 }
 
 // Register adds the channel's routes to mux.
@@ -65,15 +69,27 @@ func (h *Handler) logger() *slog.Logger {
 	return h.Logger
 }
 
+// MaxBody is the largest request body the custom channel reads.
+const MaxBody = 64 << 10
+
 func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the request body is not a valid form: %v", err)
+	addr := authlimit.ClientAddr(r)
+	if h.Limiter.Blocked(addr) {
+		return twilio.NewError(http.StatusTooManyRequests, twilio.CodeTooManyRequests, "too many failed authentications from this address; try again later")
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	base := h.baseURL(r)
 	acct, err := h.authenticate(r, base)
+	if errors.Is(err, errDenied) {
+		h.Limiter.Fail(addr)
+		h.logger().Warn("authentication failed", "surface", "custom channel", "account_sid", r.PathValue("AccountSid"), "remote", addr)
+		return twilio.NewError(http.StatusUnauthorized, twilio.CodeAuthenticate, "authenticate with HTTP Basic auth as AccountSid:AuthToken, or sign the request with X-Twilio-Signature")
+	}
 	if err != nil {
 		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the request body is not a valid form (application/x-www-form-urlencoded, at most %d bytes): %v", MaxBody, err)
 	}
 	userKey, textKey := "UserId", "Text"
 	if version == 1 {
@@ -104,6 +120,9 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 		turn.Memory = json.RawMessage(m)
 	}
 	reply, err := h.Engine.Handle(r.Context(), turn)
+	if errors.Is(err, dialogue.ErrMemoryTooLarge) {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter is %d bytes, over the limit of Memory (--max-memory): %v", len(turn.Memory), err)
+	}
 	if errors.Is(err, dialogue.ErrAssistantNotFound) {
 		return twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "the requested resource %s was not found", r.URL.Path)
 	}
@@ -120,30 +139,37 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 }
 
 // authenticate checks HTTP Basic auth (AccountSid:AuthToken) or, without it,
-// a valid X-Twilio-Signature, against the account named in the path.
+// a valid X-Twilio-Signature, against the account named in the path. Basic
+// auth is checked before the body is read; a signature needs the body's
+// parameters. Wrong or missing credentials are errDenied.
 func (h *Handler) authenticate(r *http.Request, base string) (store.Account, error) {
-	sid := r.PathValue("AccountSid")
-	deny := twilio.NewError(http.StatusUnauthorized, twilio.CodeAuthenticate, "authenticate with HTTP Basic auth as AccountSid:AuthToken")
-	acct, err := h.Accounts.Account(r.Context(), sid)
+	acct, err := h.Accounts.Account(r.Context(), r.PathValue("AccountSid"))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, deny
+		return store.Account{}, errDenied
 	}
 	if err != nil {
 		return store.Account{}, err
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
-		if user == acct.SID && pass == acct.AuthToken {
+		if twilio.ValidBasicAuth(user, pass, acct.SID, acct.AuthToken) {
 			return acct, nil
 		}
-		return store.Account{}, deny
+		return store.Account{}, errDenied
 	}
-	if sig := r.Header.Get(twilio.SignatureHeader); sig != "" {
-		if twilio.ValidSignature(acct.AuthToken, base+r.URL.RequestURI(), r.PostForm, sig) {
-			return acct, nil
-		}
+	sig := r.Header.Get(twilio.SignatureHeader)
+	if sig == "" {
+		return store.Account{}, errDenied
 	}
-	return store.Account{}, deny
+	if err := r.ParseForm(); err != nil {
+		return store.Account{}, errDenied
+	}
+	if twilio.ValidSignature(acct.AuthToken, base+r.URL.RequestURI(), r.PostForm, sig) {
+		return acct, nil
+	}
+	return store.Account{}, errDenied
 }
+
+var errDenied = errors.New("authentication failed")
 
 func (h *Handler) baseURL(r *http.Request) string {
 	if h.PublicURL != "" {

@@ -4,16 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -48,6 +51,13 @@ const schema = `{
 
 func newServer(t testing.TB) (*httptest.Server, *assistant.Assistant) {
 	t.Helper()
+	return newServerWith(t, &custom.Handler{})
+}
+
+// newServerWith serves h, given a store and an engine, with the test's
+// assistant.
+func newServerWith(t testing.TB, h *custom.Handler) (*httptest.Server, *assistant.Assistant) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
@@ -67,7 +77,8 @@ func newServer(t testing.TB) (*httptest.Server, *assistant.Assistant) {
 	}
 	client, _ := webhook.New(webhook.Options{})
 	mux := http.NewServeMux()
-	(&custom.Handler{Accounts: db, Engine: dialogue.New(db, client, dialogue.Options{})}).Register(mux)
+	h.Accounts, h.Engine = db, dialogue.New(db, client, dialogue.Options{})
+	h.Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, a
@@ -205,5 +216,73 @@ func TestSignatureAuth(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("signed request: status %d", resp.StatusCode)
+	}
+}
+
+// TestMemorySeedCountsAgainstTheLimit: a Memory URL parameter larger than
+// the Memory limit is a 400 that says so, and starts no dialogue.
+func TestMemorySeedCountsAgainstTheLimit(t *testing.T) {
+	srv, _ := newServer(t)
+	big := `{"blob":"` + strings.Repeat("x", 16<<10) + `"}`
+	u := srv.URL + "/v2/" + acct + "/shop/custom/sms"
+	status, got := post(t, u+"?Memory="+url.QueryEscape(big), url.Values{"UserId": {"max"}, "Text": {"hello"}}, acct, token)
+	if msg, _ := got["message"].(string); status != 400 || got["code"] != float64(20001) || !strings.Contains(msg, "--max-memory") {
+		t.Fatalf("oversized seed: %d %v; want 400, 20001 and a message naming --max-memory", status, got)
+	}
+	_, got = post(t, u, url.Values{"UserId": {"max"}, "Text": {"hello"}}, acct, token)
+	if m := got["dialogue"].(map[string]any)["memory"].(string); strings.Contains(m, "blob") {
+		t.Errorf("the refused seed reached the dialogue: %s", m)
+	}
+}
+
+// TestAuthenticationBeforeBody: wrong credentials are refused before the
+// body is read, whatever it holds; each failure is logged; an address that
+// keeps failing gets 429 until its window passes, even with the right
+// token, and other surfaces sharing the limiter see it too.
+func TestAuthenticationBeforeBody(t *testing.T) {
+	var logs strings.Builder
+	limiter := authlimit.New(3, time.Hour)
+	srv, _ := newServerWith(t, &custom.Handler{Limiter: limiter, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	u := srv.URL + "/v2/" + acct + "/shop/custom/web"
+	send := func(body, user, pass string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", u, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// A body that is not a form: with the right token it is a 400, with a
+	// wrong one a 401, not read.
+	const notAForm = "%zz=%"
+	if got := send(notAForm, acct, token); got != 400 {
+		t.Fatalf("authenticated, bad body: %d, want 400", got)
+	}
+	if got := send(notAForm, acct, "wrong"); got != 401 {
+		t.Errorf("wrong token, bad body: %d, want 401 (credentials first)", got)
+	}
+	if got := send("UserId=a&Text=hi", "", ""); got != 401 {
+		t.Errorf("no credentials: %d, want 401", got)
+	}
+	if got := send("UserId=a&Text=hi", acct, "wrong-again"); got != 401 {
+		t.Errorf("third failure: %d, want 401", got)
+	}
+	if got := send("UserId=a&Text=hi", acct, token); got != 429 {
+		t.Errorf("after 3 failures, the right token: %d, want 429", got)
+	}
+	if n := strings.Count(logs.String(), "authentication failed"); n != 3 {
+		t.Errorf("%d failures logged, want 3:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), "wrong") {
+		t.Errorf("the log holds the password tried:\n%s", logs.String())
+	}
+	if !limiter.Blocked("127.0.0.1") {
+		t.Error("the shared limiter does not block the address")
 	}
 }
