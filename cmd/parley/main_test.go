@@ -38,7 +38,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("TESTDATA", testdata)
 			e.Setenv("PARLEY_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
-			e.Setenv("PARLEY_AUTH_TOKEN", "test-token")
+			e.Setenv("PARLEY_AUTH_TOKEN", "test-token-0123456789abcdef0123456789")
 			return nil
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",

@@ -190,6 +190,9 @@ func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
 		if !twilio.IsSID(twilio.PrefixAccount, sid) {
 			return store.Account{}, fmt.Errorf("PARLEY_ACCOUNT_SID %q is not an account SID (AC and 32 hex digits)", sid)
 		}
+		if len(token) < minAuthToken {
+			return store.Account{}, fmt.Errorf("PARLEY_AUTH_TOKEN has %d characters; a pinned auth token needs at least %d (Twilio's are 32 hex digits)", len(token), minAuthToken)
+		}
 		a, err := db.Account(e.ctx, sid)
 		if errors.Is(err, store.ErrNotFound) {
 			a = store.Account{SID: sid, AuthToken: token, FriendlyName: "pinned"}
@@ -223,6 +226,9 @@ func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
 	}
 	return a, nil
 }
+
+// minAuthToken is the length a pinned auth token must have at least.
+const minAuthToken = 32
 
 // multiFlag is a repeatable string flag.
 type multiFlag []string

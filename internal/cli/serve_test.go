@@ -18,7 +18,7 @@ import (
 // TestServeExamples runs the README's first command (serve with the example
 // assistants) and talks to a bot through the custom channel.
 func TestServeExamples(t *testing.T) {
-	const sid, token = "AC0123456789abcdef0123456789abcdef", "readme-token"
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "readme-token-0123456789abcdef0123456789"
 	t.Setenv("PARLEY_ACCOUNT_SID", sid)
 	t.Setenv("PARLEY_AUTH_TOKEN", token)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 func TestOpenConfiguresAndMigrates(t *testing.T) {
@@ -54,4 +57,53 @@ func TestOpenConfiguresAndMigrates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestDataFilesAreOwnerOnly: the store holds auth tokens: its directory is
+// 0700 and its files 0600, the WAL and the query log included, also when an
+// older store made them readable by others.
+func TestDataFilesAreOwnerOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "parley.db")
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateAccount(t.Context(), store.Account{SID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	check := func() {
+		t.Helper()
+		if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("data directory: %v, %v; want 0700", fi.Mode().Perm(), err)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		if len(files) < 3 {
+			t.Fatalf("files: %v, want the database, its WAL and the query log", files)
+		}
+		for _, f := range files {
+			fi, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: mode %v, want 0600", filepath.Base(f), fi.Mode().Perm())
+			}
+		}
+	}
+	check()
+	db.Close()
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		os.Chmod(f, 0o644)
+	}
+	db, err = Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CreateAccount(t.Context(), store.Account{SID: "AC0123456789abcdef0123456789abcdee", AuthToken: "0123456789abcdef0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

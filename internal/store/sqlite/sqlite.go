@@ -17,6 +17,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -59,11 +60,27 @@ type DB struct {
 // checkpointEvery is how often the background checkpointer runs.
 const checkpointEvery = time.Second
 
-// Open opens the SQLite database at path, creating the file and its parent
-// directory if needed, and brings its schema up to date.
+// ownerOnly creates the file at path, readable and writable by its owner
+// only, or makes an existing one so, with its -wal and -shm files.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Open opens the SQLite database at path, creating the file (mode 0600) and
+// its parent directory (0700) if needed, and brings its schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
@@ -82,6 +99,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: path must be a plain file name", path)
 	}
 	u := path
+	// The store holds auth tokens: its files are the owner's alone. SQLite
+	// gives its -wal and -shm files the mode of the database file.
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 
 	w, err := sql.Open("sqlite", u+"?"+wq.Encode())
 	if err != nil {
@@ -126,6 +148,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	go db.checkpointer()
 
 	qpath := QueryLogPath(path)
+	if err := ownerOnly(qpath); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open query log %s: %w", qpath, err)
+	}
 	q, err := sql.Open("sqlite", qpath+"?"+wq.Encode())
 	if err != nil {
 		db.Close()
