@@ -27,6 +27,7 @@ func runServe(e *env, args []string) error {
 	dir := fs.String("data", e.dataDir(), "data directory of the embedded store")
 	publicURL := fs.String("public-url", e.getenv("PARLEY_PUBLIC_URL"), "base URL of this server as clients and webhooks reach it (default: taken from each request)")
 	timeout := fs.Duration("webhook-timeout", webhook.DefaultTimeout, "timeout of each webhook request")
+	turnTimeout := fs.Duration("turn-timeout", dialogue.DefaultTurnTimeout, "deadline of a turn's actions, webhooks included; past it the fallback answers")
 	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
 	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
@@ -74,7 +75,10 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory}
+	if *turnTimeout <= 0 {
+		return fmt.Errorf("%w: --turn-timeout %s: want a positive duration", errUsage, *turnTimeout)
+	}
+	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout}
 	if *logTurns {
 		opts.QueryLog = db
 	}
@@ -112,8 +116,9 @@ func runServe(e *env, args []string) error {
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		// A turn may wait on several webhooks in a row.
-		WriteTimeout: 2 * time.Minute,
+		// Above a turn's deadline, with time for its fallback and its
+		// save: a client always gets an answer, never a closed connection.
+		WriteTimeout: *turnTimeout + time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     nil,
 	}

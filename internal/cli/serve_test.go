@@ -84,3 +84,11 @@ func TestServeBadLimit(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and the bad limit named", code, stderr.String())
 	}
 }
+
+func TestServeBadTurnTimeout(t *testing.T) {
+	var stderr strings.Builder
+	code := cli.Main(context.Background(), []string{"serve", "--data", t.TempDir(), "--turn-timeout", "-1s"}, strings.NewReader(""), io.Discard, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "--turn-timeout -1s: want a positive duration") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -53,6 +53,11 @@ type Options struct {
 	MaxMemory          int           // bytes of Memory JSON; 16384
 	DialogueTimeout    time.Duration // a listening dialogue ends after this long; 4h
 	DefaultMaxAttempts int           // collect attempts when neither question nor style sheet says; 3
+	// TurnTimeout bounds the actions of one turn, webhooks and redirects
+	// included; past it the webhook waited on fails and the fallback
+	// answers. The dialogue is saved after it all the same. 60s; servers
+	// keep their write timeout above it.
+	TurnTimeout time.Duration
 
 	// QueryLog, when set, stores the query of every message the NLU
 	// classifies for an assistant that logs queries, in the background.
@@ -111,6 +116,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	if opts.DefaultMaxAttempts <= 0 {
 		opts.DefaultMaxAttempts = 3
+	}
+	if opts.TurnTimeout <= 0 {
+		opts.TurnTimeout = DefaultTurnTimeout
 	}
 	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
@@ -200,6 +208,14 @@ func (f Fault) String() string { return fmt.Sprintf("%d: %s", f.Code, f.Message)
 
 // ErrAssistantNotFound is returned by Handle for an unknown assistant.
 var ErrAssistantNotFound = errors.New("assistant not found")
+
+// DefaultTurnTimeout is Options.TurnTimeout's default.
+const DefaultTurnTimeout = 60 * time.Second
+
+// saveTimeout bounds the save of a turn's dialogue, which does not depend on
+// the turn's own context: what the turn did (webhooks it called) is kept
+// even when its client went away or its deadline passed.
+const saveTimeout = 10 * time.Second
 
 // ErrMemoryTooLarge is returned by Handle for a Turn whose Memory seed is
 // larger than Options.MaxMemory: nothing is run or stored.
@@ -388,7 +404,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 	if d.Version == 0 {
 		r.event(EventDialogueStart, nil)
 	}
-	r.turn(ctx)
+	runCtx, cancelRun := context.WithTimeout(ctx, e.opts.TurnTimeout)
+	r.turn(runCtx)
+	cancelRun()
 	r.event(EventDialogueTurn, nil)
 	if r.reply.Ended {
 		r.event(EventDialogueEnd, nil)
@@ -402,7 +420,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 	if r.reply.Ended {
 		d.Status = store.DialogueEnded
 	}
-	if err := e.store.SaveDialogue(ctx, d); err != nil {
+	sctx, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	defer cancelSave()
+	if err := e.store.SaveDialogue(sctx, d); err != nil {
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
 	e.remember(key, d)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
@@ -138,5 +139,52 @@ func TestTurnStateIsSavedBeforeReply(t *testing.T) {
 	}
 	if _, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, Assistant: "nope", UserID: "u"}); err == nil {
 		t.Error("unknown assistant: no error")
+	}
+}
+
+// TestTurnDeadlineAnswersTheFallback: a webhook slower than the turn's
+// deadline fails the turn in time for the fallback to answer, and the
+// dialogue is saved.
+func TestTurnDeadlineAnswersTheFallback(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) }) // runs first
+	db, _ := openDB(t, "https://unused.example")
+	a, _, err := assistant.ParseSchema([]byte(fmt.Sprintf(`{"uniqueName": "slowpoke",
+		"defaults": {"defaults": {"fallback": "task://sorry"}},
+		"tasks": [
+		{"uniqueName": "wait", "actions": {"actions": [{"redirect": %q}]}, "samples": [{"language": "en-US", "taggedText": "wait"}]},
+		{"uniqueName": "sorry", "actions": {"actions": [{"say": "Sorry, that took too long."}, {"listen": true}]}, "samples": []}]}`, slow.URL)), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	if a, err = db.ImportAssistant(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	client, err := webhook.New(webhook.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := dialogue.New(db, client, dialogue.Options{TurnTimeout: 300 * time.Millisecond})
+	start := time.Now()
+	reply, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID, Channel: "test", UserID: "u", Text: "wait"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the turn took %s with a deadline of 300ms", took)
+	}
+	if len(reply.Says) != 1 || reply.Says[0].Speech != "Sorry, that took too long." {
+		t.Errorf("says %+v, want the fallback's", reply.Says)
+	}
+	if _, err := db.ActiveDialogue(context.Background(), a.SID, "test", "u"); err != nil {
+		t.Errorf("the dialogue was not saved: %v", err)
 	}
 }
