@@ -142,6 +142,7 @@ func TestErrorsAreTwilioShaped(t *testing.T) {
 	s := newServer(t)
 	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
 	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/FieldTypes", url.Values{"UniqueName": {"sizes"}})
 	for _, tc := range []struct {
 		name, method, path string
 		form               url.Values
@@ -154,6 +155,12 @@ func TestErrorsAreTwilioShaped(t *testing.T) {
 		{"missing", "POST", "/v1/Assistants/bot/Tasks", url.Values{"FriendlyName": {"x"}}, 400, 20001, "UniqueName"},
 		{"empty-is-absent", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {""}}, 400, 20001, "UniqueName"},
 		{"too-long", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {strings.Repeat("x", 65)}}, 400, 20422, "UniqueName"},
+		{"sid-shaped", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"UD0123456789abcdef0123456789abcdef"}}, 400, 20422, "shaped like a SID"},
+		{"slash", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"a/b"}}, 400, 20422, "'/'"},
+		{"control", "POST", "/v1/Assistants", url.Values{"UniqueName": {"bell\a"}}, 400, 20422, "control character"},
+		{"long-friendly", "POST", "/v1/Assistants/bot/Tasks/greet", url.Values{"FriendlyName": {strings.Repeat("f", 256)}}, 400, 20422, "FriendlyName"},
+		{"long-value", "POST", "/v1/Assistants/bot/FieldTypes/sizes/FieldValues", url.Values{"Language": {"en-US"}, "Value": {strings.Repeat("v", 256)}}, 400, 20422, "Value"},
+		{"long-sample", "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {strings.Repeat("s", 2049)}}, 400, 20422, "longer than 2048 characters"},
 		{"duplicate", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}}, 409, 90101, "greet"},
 		{"actions-path", "POST", "/v1/Assistants/bot/Tasks/greet/Actions", url.Values{"Actions": {`{"actions":[{"say":"hi"},{"listen":{"tasks":"x"}}]}`}}, 400, 90100, "actions[1]"},
 		{"actions-syntax", "POST", "/v1/Assistants/bot/Tasks/greet", url.Values{"Actions": {`{"actions":[`}}, 400, 90100, "Actions"},

@@ -227,6 +227,9 @@ func (s *Server) createFieldValue(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if err := checkLen("Value", &value, assistant.MaxFieldValue); err != nil {
+		return err
+	}
 	a, ft, err := s.loadFieldType(r)
 	if err != nil {
 		return err

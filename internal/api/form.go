@@ -1,9 +1,9 @@
 package api
 
 import (
+	"github.com/parleyhq/parley/internal/assistant"
 	"net/url"
 	"strconv"
-	"unicode/utf8"
 )
 
 // A form holds a request's parameters. An empty value counts as absent: the
@@ -44,25 +44,40 @@ func (f form) boolean(key string) (*bool, error) {
 	return &b, nil
 }
 
-// Lengths the reference sets.
+// Lengths the reference sets; the others are the assistant package's, as
+// import checks them.
 const (
-	maxUniqueName   = 64
-	maxFriendlyName = 255
-	maxQuery        = 2048
+	maxUniqueName = assistant.MaxUniqueName
+	maxQuery      = 2048
 )
 
 // checkLen fails when the parameter's value is longer than n characters.
 func checkLen(key string, v *string, n int) error {
-	if v != nil && utf8.RuneCountInString(*v) > n {
-		return invalid(key, "longer than %d characters", n)
+	if v == nil {
+		return nil
+	}
+	if err := assistant.CheckText(*v, n); err != nil {
+		return invalid(key, "%v", err)
 	}
 	return nil
 }
 
-// checkNames checks the lengths of UniqueName and FriendlyName when given.
+// checkUniqueName fails when the parameter's value, if given, cannot be a
+// unique name (assistant.CheckUniqueName).
+func checkUniqueName(key string, v *string) error {
+	if v == nil {
+		return nil
+	}
+	if err := assistant.CheckUniqueName(*v); err != nil {
+		return invalid(key, "%v", err)
+	}
+	return nil
+}
+
+// checkNames checks UniqueName and FriendlyName when given.
 func (f form) checkNames() error {
-	if err := checkLen("UniqueName", f.opt("UniqueName"), maxUniqueName); err != nil {
+	if err := checkUniqueName("UniqueName", f.opt("UniqueName")); err != nil {
 		return err
 	}
-	return checkLen("FriendlyName", f.opt("FriendlyName"), maxFriendlyName)
+	return checkLen("FriendlyName", f.opt("FriendlyName"), assistant.MaxFriendlyName)
 }

@@ -62,7 +62,7 @@ func (s *Server) listModelBuilds(w http.ResponseWriter, r *request) error {
 // createModelBuild enqueues a build: it trains in the background (the
 // builder), and the client polls it until completed or failed.
 func (s *Server) createModelBuild(w http.ResponseWriter, r *request) error {
-	if err := checkLen("UniqueName", r.form.opt("UniqueName"), maxUniqueName); err != nil {
+	if err := checkUniqueName("UniqueName", r.form.opt("UniqueName")); err != nil {
 		return err
 	}
 	callback := r.form.str("StatusCallback")
@@ -115,7 +115,7 @@ func (s *Server) getModelBuild(w http.ResponseWriter, r *request) error {
 
 func (s *Server) updateModelBuild(w http.ResponseWriter, r *request) error {
 	name := r.form.opt("UniqueName")
-	if err := checkLen("UniqueName", name, maxUniqueName); err != nil {
+	if err := checkUniqueName("UniqueName", name); err != nil {
 		return err
 	}
 	ref, err := s.assistantRef(r)

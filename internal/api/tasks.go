@@ -415,6 +415,9 @@ var sampleChannels = map[string]bool{"voice": true, "sms": true, "chat": true, "
 
 func samplePatch(f form) (store.SamplePatch, error) {
 	p := store.SamplePatch{Language: f.opt("Language"), TaggedText: f.opt("TaggedText"), SourceChannel: f.opt("SourceChannel")}
+	if err := checkLen("TaggedText", p.TaggedText, assistant.MaxSampleText); err != nil {
+		return p, err
+	}
 	if p.SourceChannel != nil && !sampleChannels[*p.SourceChannel] {
 		return p, invalid("SourceChannel", "%q is not one of voice, sms, chat, alexa, google-assistant, slack", *p.SourceChannel)
 	}

@@ -176,11 +176,11 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 	case a.FriendlyName == "":
 		a.FriendlyName = a.UniqueName
 	}
-	if len(a.UniqueName) > 64 {
-		s.Errorf("uniqueName", "longer than 64 characters")
+	if err := CheckUniqueName(a.UniqueName); err != nil {
+		s.Errorf("uniqueName", "%v", err)
 	}
-	if len(a.FriendlyName) > 255 {
-		s.Errorf("friendlyName", "longer than 255 characters")
+	if err := CheckText(a.FriendlyName, MaxFriendlyName); err != nil {
+		s.Errorf("friendlyName", "%v", err)
 	}
 	if v, ok := got["logQueries"]; ok {
 		if jsonwalk.Kind(v) == "boolean" {
@@ -201,6 +201,9 @@ func (s *schemaParser) assistant(raw json.RawMessage) *Assistant {
 		if bms, ok := s.Members("modelBuild", v, `an object {"uniqueName": ...}`); ok {
 			bgot := s.fields("modelBuild", bms, []string{"uniqueName"}, nil)
 			a.ModelBuild = s.optStr("modelBuild", bgot, "uniqueName")
+			if err := CheckUniqueName(a.ModelBuild); err != nil {
+				s.Errorf("modelBuild.uniqueName", "%v", err)
+			}
 		}
 	}
 
@@ -300,6 +303,10 @@ func (s *schemaParser) fieldTypes(raw json.RawMessage) []FieldType {
 			s.Errorf(path+".uniqueName", "%q is a built-in field type; a custom type needs another name", name)
 			continue
 		}
+		if err := CheckUniqueName(name); err != nil {
+			s.Errorf(path+".uniqueName", "%v", err)
+			continue
+		}
 		ft := FieldType{UniqueName: name, FriendlyName: name}
 		if v, ok := got["values"]; ok && jsonwalk.Kind(v) != "null" {
 			ft.Values = s.fieldValues(path+".values", v, name)
@@ -332,6 +339,14 @@ func (s *schemaParser) fieldValues(path string, raw json.RawMessage, typeName st
 			continue
 		}
 		fv := FieldValue{Value: val, Language: s.optStr(vpath, got, "language"), SynonymOf: s.optStr(vpath, got, "synonymOf")}
+		if err := CheckText(val, MaxFieldValue); err != nil {
+			s.Errorf(vpath+".value", "%v", err)
+			continue
+		}
+		if err := CheckText(fv.Language, MaxLanguage); err != nil {
+			s.Errorf(vpath+".language", "%v", err)
+			continue
+		}
 		if fv.Language == "" {
 			fv.Language = defaultLanguage
 		}
@@ -436,8 +451,8 @@ func (s *schemaParser) tasks(raw json.RawMessage, a *Assistant) []Task {
 			} else {
 				seen[strings.ToLower(name)] = i
 			}
-			if len(name) > 64 {
-				s.Errorf(path+".uniqueName", "longer than 64 characters")
+			if err := CheckUniqueName(name); err != nil {
+				s.Errorf(path+".uniqueName", "%v", err)
 			}
 		}
 		t.UniqueName, t.FriendlyName = name, name
@@ -502,6 +517,10 @@ func (s *schemaParser) taskFields(path string, raw json.RawMessage, a *Assistant
 			s.Errorf(fpath+".uniqueName", "duplicate field %q (also fields[%d])", name, j)
 			continue
 		}
+		if err := CheckUniqueName(name); err != nil {
+			s.Errorf(fpath+".uniqueName", "%v", err)
+			continue
+		}
 		seen[name] = i
 		resolved := resolveType(a, typ)
 		if resolved == "" {
@@ -534,6 +553,14 @@ func (s *schemaParser) samples(path string, raw json.RawMessage, fields []Field)
 		lang := s.optStr(spath, got, "language")
 		if lang == "" {
 			lang = defaultLanguage
+		}
+		if err := CheckText(text, MaxSampleText); err != nil {
+			s.Errorf(spath+".taggedText", "%v", err)
+			continue
+		}
+		if err := CheckText(lang, MaxLanguage); err != nil {
+			s.Errorf(spath+".language", "%v", err)
+			continue
 		}
 		bad := false
 		for _, tag := range Tags(text) {

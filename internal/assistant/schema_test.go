@@ -440,6 +440,22 @@ func TestParseSchemaErrors(t *testing.T) {
 			[]string{`styleSheet.style_sheet.voice.say_voice: must be a string, got boolean`}},
 		{"duplicate-field", `{"uniqueName":"a","tasks":[{"uniqueName":"t","fields":[{"uniqueName":"f","fieldType":"Twilio.CITY"},{"uniqueName":"f","fieldType":"Twilio.CITY"}]}]}`,
 			[]string{`tasks[0].fields[1].uniqueName: duplicate field "f" (also fields[0])`}},
+		{"name-limits", `{"uniqueName":"UA0123456789abcdef0123456789abcdef","friendlyName":"` + strings.Repeat("f", 256) + `","modelBuild":{"uniqueName":"v/1"},
+			"fieldTypes":[{"uniqueName":"bad\u0007type","values":[{"value":"` + strings.Repeat("v", 256) + `"}]}],
+			"tasks":[{"uniqueName":"a/b","fields":[{"uniqueName":"` + strings.Repeat("n", 65) + `","fieldType":"Twilio.CITY"}],
+				"samples":[{"taggedText":"` + strings.Repeat("s", 2049) + `"},{"language":"` + strings.Repeat("e", 36) + `","taggedText":"ok"}]}]}`,
+			[]string{
+				`uniqueName: shaped like a SID (two letters and 32 hex digits)`,
+				`friendlyName: longer than 255 characters`,
+				`modelBuild.uniqueName: contains '/'`,
+				`fieldTypes[0].uniqueName: contains a control character`,
+				`tasks[0].uniqueName: contains '/'`,
+				`tasks[0].fields[0].uniqueName: longer than 64 characters`,
+				`tasks[0].samples[0].taggedText: longer than 2048 characters`,
+				`tasks[0].samples[1].language: longer than 35 characters`,
+			}},
+		{"field-value-limit", `{"uniqueName":"a","fieldTypes":[{"uniqueName":"t","values":[{"value":"` + strings.Repeat("v", 256) + `"}]}]}`,
+			[]string{`fieldTypes[0].values[0].value: longer than 255 characters`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
