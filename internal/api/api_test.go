@@ -582,3 +582,28 @@ func TestQueryWithAnOlderModelBuild(t *testing.T) {
 		t.Errorf("%d queries of build v1, want 1", n)
 	}
 }
+
+// TestDeleteEveryFieldValue does what the Twilio CLI plugin's
+// autopilot:delete does: list every value of a field type, synonyms
+// included, and delete them one by one. Each delete succeeds.
+func TestDeleteEveryFieldValue(t *testing.T) {
+	s := newServer(t)
+	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
+	s.must(t, 201, "POST", "/v1/Assistants/bot/FieldTypes", url.Values{"UniqueName": {"sizes"}})
+	base := "/v1/Assistants/bot/FieldTypes/sizes/FieldValues"
+	s.must(t, 201, "POST", base, url.Values{"Language": {"en-US"}, "Value": {"large"}, "SynonymOf": {""}})
+	s.must(t, 201, "POST", base, url.Values{"Language": {"en-US"}, "Value": {"big"}, "SynonymOf": {"large"}})
+	s.must(t, 201, "POST", base, url.Values{"Language": {"en-US"}, "Value": {"huge"}, "SynonymOf": {"large"}})
+	list := s.must(t, 200, "GET", base, nil)
+	values := list["field_values"].([]any)
+	if len(values) != 3 {
+		t.Fatalf("%d values listed, want 3", len(values))
+	}
+	for _, v := range values {
+		sid := v.(map[string]any)["sid"].(string)
+		s.must(t, 204, "DELETE", base+"/"+sid, nil)
+	}
+	if left := s.must(t, 200, "GET", base, nil)["field_values"].([]any); len(left) != 0 {
+		t.Errorf("%d values left, want none", len(left))
+	}
+}

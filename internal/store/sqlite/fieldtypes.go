@@ -165,6 +165,13 @@ func (db *DB) DeleteFieldValue(ctx context.Context, accountSID, assistantSID, ty
 		if err != nil {
 			return err
 		}
+		// The value's synonyms stay, as values of their own: clients such
+		// as the Twilio CLI plugin list every value, synonyms included, and
+		// delete them one by one.
+		if _, err := tx.ExecContext(ctx, `UPDATE field_values SET synonym_of = NULL, synonym_of_sid = NULL
+			WHERE field_type_sid = ?1 AND synonym_of_sid = ?2`, typeSID, sid); err != nil {
+			return err
+		}
 		return valueKind.delete(ctx, tx, typeSID, sid)
 	})
 	if err != nil {
