@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -40,13 +42,26 @@ func runChat(e *env, args []string) error {
 		defer os.RemoveAll(tmp)
 		dataDir = tmp
 	}
-	db, err := openStore(e, dataDir)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	throwaway := dataDir != *dir
-	acct, err := accountFor(e, db, throwaway)
+	var db *sqlite.DB
+	var acct store.Account
+	if throwaway {
+		db, err = openStore(e, dataDir)
+		if err == nil {
+			acct, err = accountFor(e, db, true)
+		}
+	} else {
+		// A name: the store must exist and have it, before any prompt.
+		db, acct, err = openExisting(e, dataDir)
+		if err == nil {
+			if _, err = db.AssistantRef(e.ctx, acct.SID, target); errors.Is(err, store.ErrNotFound) {
+				err = fmt.Errorf("no assistant %q in %s (name one by SID or unique name, or a schema file)", target, dataDir)
+			}
+		}
+	}
+	if db != nil {
+		defer db.Close()
+	}
 	if err != nil {
 		return err
 	}

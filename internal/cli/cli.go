@@ -157,6 +157,46 @@ func openStore(e *env, dir string) (*sqlite.DB, error) {
 	return db, nil
 }
 
+// openExisting opens the store in dir for a command that only reads it
+// (export, chat NAME, eval NAME), and returns it with the account the
+// command acts for: the pinned one, else the store's first. It creates no
+// store and no account: a directory without a store, or a store without
+// that account, is an error that says where it looked.
+func openExisting(e *env, dir string) (*sqlite.DB, store.Account, error) {
+	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
+		return nil, store.Account{}, fmt.Errorf("no Parley store in %s: import an assistant first (parley import --data %s FILE), or point --data or PARLEY_DATA at the data directory of parley serve", dir, dir)
+	}
+	db, err := openStore(e, dir)
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	acct, err := existingAccount(e, db)
+	if err != nil {
+		db.Close()
+		return nil, store.Account{}, fmt.Errorf("store in %s: %w", dir, err)
+	}
+	return db, acct, nil
+}
+
+// existingAccount is the account a read-only command acts for.
+func existingAccount(e *env, db *sqlite.DB) (store.Account, error) {
+	if sid := e.getenv("PARLEY_ACCOUNT_SID"); sid != "" {
+		a, err := db.Account(e.ctx, sid)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Account{}, fmt.Errorf("no account %s (PARLEY_ACCOUNT_SID)", sid)
+		}
+		return a, err
+	}
+	accts, err := db.Accounts(e.ctx)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if len(accts) == 0 {
+		return store.Account{}, errors.New("no account yet: import an assistant first")
+	}
+	return accts[0], nil
+}
+
 // openAccount opens the store in dir and returns it with the account the
 // command acts for (see account). The caller closes the store.
 func openAccount(e *env, dir string) (*sqlite.DB, store.Account, error) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -104,14 +103,9 @@ func loadAssistant(e *env, name, dir string) (*assistant.Assistant, error) {
 		}
 		return a, nil
 	}
-	// Opening a store creates it: look first, so that a mistyped name
-	// creates no store and no account.
-	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
-		return nil, fmt.Errorf("no assistant %q: no store in %s (import it with parley import --data %s, or name a schema file ending in .json)", name, dir, dir)
-	}
-	db, acct, err := openAccount(e, dir)
+	db, acct, err := openExisting(e, dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("no assistant %q: %w (or name a schema file ending in .json)", name, err)
 	}
 	defer db.Close()
 	a, err := db.Assistant(e.ctx, acct.SID, name)

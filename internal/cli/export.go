@@ -34,7 +34,7 @@ func runExport(e *env, args []string) error {
 			return fmt.Errorf("assistant %s: %w", pos[0], err)
 		}
 	} else {
-		db, acct, err := openAccount(e, *dir)
+		db, acct, err := openExisting(e, *dir)
 		if err != nil {
 			return err
 		}

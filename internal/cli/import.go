@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,8 +10,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/actions"
@@ -118,12 +122,19 @@ func parseFiles(e *env, paths []string, opts assistant.ImportOptions, strict boo
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("nothing to import: no schema file (*.json) in %s", strings.Join(paths, ", "))
+	}
 	parsed := make([]*assistant.Assistant, len(files))
 	failed := false
+	mapped := make([]bool, len(opts.MapURL))
 	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, nil, err
+		}
+		for k, m := range opts.MapURL {
+			mapped[k] = mapped[k] || bytes.Contains(data, []byte(m.From))
 		}
 		a, warnings, err := assistant.ParseSchema(data, opts)
 		if err != nil {
@@ -144,6 +155,10 @@ func parseFiles(e *env, paths []string, opts assistant.ImportOptions, strict boo
 		for _, w := range warnings {
 			fmt.Fprintf(e.stderr, "%s: %s: %s\n", f, kind, w)
 		}
+		if u := twilioFunctionURLs(a); len(u) > 0 {
+			// Not a schema problem: a warning even with --strict.
+			fmt.Fprintf(e.stderr, "%s: warning: %d URL(s) still on *.twil.io, such as %s: Twilio Functions no longer run there; serve them yourself and rewrite the URLs with --map-url https://HOST.twil.io=http://YOUR-HOST\n", f, len(u), u[0])
+		}
 		if strict && len(warnings) > 0 {
 			failed = true
 		}
@@ -153,7 +168,30 @@ func parseFiles(e *env, paths []string, opts assistant.ImportOptions, strict boo
 		fmt.Fprintln(e.stderr, "nothing imported")
 		return nil, nil, errSilent
 	}
+	for k, m := range opts.MapURL {
+		if !mapped[k] {
+			fmt.Fprintf(e.stderr, "warning: --map-url %s=%s: no URL starts with %s\n", m.From, m.To, m.From)
+		}
+	}
 	return files, parsed, nil
+}
+
+var twilioFunctionURL = regexp.MustCompile(`https?://[A-Za-z0-9.-]+\.twil\.io\b[^"\s]*`)
+
+// twilioFunctionURLs returns the distinct URLs of a's schema that are still
+// on *.twil.io, where Twilio Functions ran.
+func twilioFunctionURLs(a *assistant.Assistant) []string {
+	data, err := assistant.MarshalSchema(a)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, u := range twilioFunctionURL.FindAllString(string(data), -1) {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // importFiles parses every file first, so that an error or, with strict, a
