@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -113,7 +114,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           twilioErrors(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Above a turn's deadline, with time for its fallback and its
@@ -190,4 +191,51 @@ func purgeQueries(ctx context.Context, db interface {
 		case <-t.C:
 		}
 	}
+}
+
+// twilioErrors serves mux, answering the requests it routes nowhere with
+// Twilio's JSON error body instead of the mux's plain text: 404 (20404), or
+// 405 (20004) with the Allow header when the path exists for other methods.
+func twilioErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// What the mux would answer: its status and Allow header.
+		rec := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.code == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			twilio.WriteError(w, twilio.NewError(http.StatusMethodNotAllowed, twilio.CodeMethodNotAllowed, "Method %s not allowed on %s", r.Method, r.URL.Path))
+			return
+		}
+		if rec.code != http.StatusNotFound {
+			// A redirect the mux makes (a path to clean): as it is.
+			mux.ServeHTTP(w, r)
+			return
+		}
+		twilio.WriteError(w, twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "The requested resource %s was not found", r.URL.Path))
+	})
+}
+
+// statusRecorder keeps the status and headers a handler writes, and drops
+// its body.
+type statusRecorder struct {
+	header http.Header
+	code   int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return len(b), nil
 }

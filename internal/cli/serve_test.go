@@ -66,6 +66,37 @@ func TestServeExamples(t *testing.T) {
 		t.Errorf("status %d, reply %+v", resp.StatusCode, reply)
 	}
 
+	// Paths and methods nothing serves answer Twilio's JSON error body.
+	for _, tc := range []struct {
+		method, path string
+		status, code int
+		allow        string
+	}{
+		{"GET", "/", 404, 20404, ""},
+		{"GET", "/nowhere/at/all", 404, 20404, ""},
+		{"GET", "/v2/" + sid + "/pizza/custom/webchat", 405, 20004, "POST"},
+		{"PUT", "/v1/Assistants", 405, 20004, ""},
+	} {
+		req, _ := http.NewRequest(tc.method, base+tc.path, nil)
+		req.SetBasicAuth(sid, token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Code, Status int
+			Message      string
+		}
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != tc.status || e.Code != tc.code || e.Status != tc.status || e.Message == "" {
+			t.Errorf("%s %s: %d %+v (%v), want %d with code %d", tc.method, tc.path, resp.StatusCode, e, err, tc.status, tc.code)
+		}
+		if tc.allow != "" && !strings.Contains(resp.Header.Get("Allow"), tc.allow) {
+			t.Errorf("%s %s: Allow %q, want %s in it", tc.method, tc.path, resp.Header.Get("Allow"), tc.allow)
+		}
+	}
+
 	cancel()
 	select {
 	case code := <-done:

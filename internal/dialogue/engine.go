@@ -217,6 +217,10 @@ const DefaultTurnTimeout = 60 * time.Second
 // even when its client went away or its deadline passed.
 const saveTimeout = 10 * time.Second
 
+// ErrUnknownTargetTask is returned by Handle for a Turn whose TargetTask
+// names no task of the assistant: nothing is run or stored.
+var ErrUnknownTargetTask = errors.New("unknown target task")
+
 // ErrMemoryTooLarge is returned by Handle for a Turn whose Memory seed is
 // larger than Options.MaxMemory: nothing is run or stored.
 var ErrMemoryTooLarge = errors.New("memory seed too large")
@@ -245,6 +249,9 @@ func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("handle turn: %w", err)
+	}
+	if t.TargetTask != "" && c.a.Task(t.TargetTask) == nil {
+		return nil, fmt.Errorf("%w: %q is not a task of %s", ErrUnknownTargetTask, t.TargetTask, c.a.UniqueName)
 	}
 	if t.MemoryKey == "" {
 		t.MemoryKey = t.Channel

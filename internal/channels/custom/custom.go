@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -88,6 +89,9 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 	if err != nil {
 		return err
 	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the custom channel takes a form-encoded body (application/x-www-form-urlencoded: UserId=...&Text=...), not JSON")
+	}
 	if err := r.ParseForm(); err != nil {
 		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the request body is not a valid form (application/x-www-form-urlencoded, at most %d bytes): %v", MaxBody, err)
 	}
@@ -120,6 +124,9 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 		turn.Memory = json.RawMessage(m)
 	}
 	reply, err := h.Engine.Handle(r.Context(), turn)
+	if errors.Is(err, dialogue.ErrUnknownTargetTask) {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the TargetTask URL parameter: %v", err)
+	}
 	if errors.Is(err, dialogue.ErrMemoryTooLarge) {
 		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter is %d bytes, over the limit of Memory (--max-memory): %v", len(turn.Memory), err)
 	}

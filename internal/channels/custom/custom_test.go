@@ -191,6 +191,7 @@ func TestErrors(t *testing.T) {
 		{"unknown-assistant", base + "/nope/custom/web", form, acct, token, 404, 20404},
 		{"missing-user", base + "/shop/custom/web", url.Values{"Text": {"hi"}}, acct, token, 400, 20001},
 		{"bad-memory", base + "/shop/custom/web?Memory=%5B1%5D", form, acct, token, 400, 20001},
+		{"unknown-target-task", base + "/shop/custom/web?TargetTask=nosuch", form, acct, token, 400, 20001},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,5 +285,22 @@ func TestAuthenticationBeforeBody(t *testing.T) {
 	}
 	if !limiter.Blocked("127.0.0.1") {
 		t.Error("the shared limiter does not block the address")
+	}
+}
+
+func TestJSONBodyIsRefusedClearly(t *testing.T) {
+	srv, _ := newServer(t)
+	req, _ := http.NewRequest("POST", srv.URL+"/v2/"+acct+"/shop/custom/web", strings.NewReader(`{"UserId":"a","Text":"hi"}`))
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.SetBasicAuth(acct, token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e twilio.Error
+	json.NewDecoder(resp.Body).Decode(&e)
+	if resp.StatusCode != 400 || e.Code != 20001 || !strings.Contains(e.Message, "form-encoded") {
+		t.Errorf("JSON body: %d %+v, want 400 saying form-encoded", resp.StatusCode, e)
 	}
 }
