@@ -80,7 +80,11 @@ func runChat(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng := dialogue.New(db, client, dialogue.Options{Logger: e.logger(*logLevel), QueryLog: db})
+	log, err := e.newLogger(*logLevel, "text")
+	if err != nil {
+		return err
+	}
+	eng := dialogue.New(db, client, dialogue.Options{Logger: log, QueryLog: db})
 	defer eng.Close()
 
 	interactive := false

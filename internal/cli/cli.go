@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -19,8 +21,40 @@ import (
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// Version is the version of this build.
+// Version is the version of this build: the module's version when built by
+// go install MODULE@VERSION, else "dev".
 var Version = "dev"
+
+// versionLine says which parley this is: its version, the commit it was
+// built from (with "+dirty" for uncommitted changes), and the Go version.
+func versionLine() string {
+	v, commit, dirty := Version, "", false
+	goVersion := runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if mv := bi.Main.Version; mv != "" && mv != "(devel)" && v == "dev" {
+			v = mv
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	line := "parley " + v
+	if commit != "" {
+		if len(commit) > 12 {
+			commit = commit[:12]
+		}
+		if dirty {
+			commit += "+dirty"
+		}
+		line += " (commit " + commit + ")"
+	}
+	return line + " " + goVersion
+}
 
 // env holds a command's standard streams.
 type env struct {
@@ -45,8 +79,8 @@ func commands() []command {
 		{"chat", "talk to an assistant in the terminal", runChat},
 		{"test", "run golden conversation files", runTest},
 		{"eval", "score the classifier on an intent dataset (JSONL), or an assistant on its own samples", runEval},
-		{"version", "print the version", func(e *env, _ []string) error {
-			fmt.Fprintln(e.stdout, "parley", Version)
+		{"version", "print the version, the commit and the Go version", func(e *env, _ []string) error {
+			fmt.Fprintln(e.stdout, versionLine())
 			return nil
 		}},
 	}
@@ -61,6 +95,13 @@ var errSilent = errors.New("failed")
 // Main runs the parley command with args and returns its exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 2 && args[0] == "help" {
+		// parley help CMD is parley CMD -h.
+		args = []string{args[1], "-h"}
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -100,7 +141,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run parley <command> -h for a command's flags.")
+	fmt.Fprintln(w, "Run parley help <command> (or parley <command> -h) for a command's flags.")
 }
 
 // newFlags returns a FlagSet that reports errors to stderr and not os.Exit.
@@ -142,11 +183,28 @@ func (e *env) dataDir() string {
 }
 
 func (e *env) logger(level string) *slog.Logger {
+	l, err := e.newLogger(level, "text")
+	if err != nil {
+		return slog.New(slog.NewTextHandler(e.stderr, nil))
+	}
+	return l
+}
+
+// newLogger returns the logger of a command: at level (debug, info, warn,
+// error), in format text or json, on standard error.
+func (e *env) newLogger(level, format string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
+		return nil, fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", errUsage, level)
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
 }
 
 func openStore(e *env, dir string) (*sqlite.DB, error) {

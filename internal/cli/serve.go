@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,10 +37,12 @@ func runServe(e *env, args []string) error {
 	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
 	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
+	logFormat := fs.String("log-format", envOr(e, "PARLEY_LOG_FORMAT", "text"), "log format: text or json")
 	var imports, maps, limitFlags multiFlag
 	fs.Var(&limitFlags, "limit", "raise or lower a quota of the REST API: NAME=N, NAME one of assistants (per account), tasks, samples (per assistant), fields (per task), field-types, values (per field type); repeatable (default: Autopilot's)")
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
+	check := fs.Bool("check", false, "check the flags, the environment and the store, print the settings (secrets redacted) and exit")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -46,12 +51,46 @@ func runServe(e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	log := e.logger(*logLevel)
+	log, err := e.newLogger(*logLevel, *logFormat)
+	if err != nil {
+		return err
+	}
 	var limits api.Limits
 	for _, l := range limitFlags {
 		if err := limits.ParseLimit(l); err != nil {
 			return fmt.Errorf("%w: --limit: %v", errUsage, err)
 		}
+	}
+	if *turnTimeout <= 0 {
+		return fmt.Errorf("%w: --turn-timeout %s: want a positive duration", errUsage, *turnTimeout)
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fmt.Errorf("%w: --addr %q: want HOST:PORT", errUsage, *addr)
+	}
+	if *publicURL != "" {
+		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: --public-url %q: want an absolute http or https URL", errUsage, *publicURL)
+		}
+	}
+	var allowList []string
+	if *allow != "" {
+		allowList = strings.Split(*allow, ",")
+	}
+	client, err := webhook.New(webhook.Options{Timeout: *timeout, Allow: allowList})
+	if err != nil {
+		return fmt.Errorf("%w: --webhook-allow: %v", errUsage, err)
+	}
+	if _, err := importOptions(maps); err != nil {
+		return err
+	}
+	if *check {
+		return checkServe(e, *dir, []struct{ k, v string }{
+			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
+			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
+			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
+			{"query-retention", retention.String()}, {"log-turn-queries", fmt.Sprint(*logTurns)},
+			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
+		})
 	}
 
 	db, acct, err := openAccount(e, *dir)
@@ -67,17 +106,6 @@ func runServe(e *env, args []string) error {
 		if _, err := importFiles(e, db, acct, imports, opts, false); err != nil {
 			return err
 		}
-	}
-	var allowList []string
-	if *allow != "" {
-		allowList = strings.Split(*allow, ",")
-	}
-	client, err := webhook.New(webhook.Options{Timeout: *timeout, Allow: allowList})
-	if err != nil {
-		return err
-	}
-	if *turnTimeout <= 0 {
-		return fmt.Errorf("%w: --turn-timeout %s: want a positive duration", errUsage, *turnTimeout)
 	}
 	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout}
 	if *logTurns {
@@ -105,8 +133,24 @@ func runServe(e *env, args []string) error {
 	limiter := authlimit.New(authlimit.DefaultMax, authlimit.DefaultWindow)
 	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL, Limiter: limiter}).Register(mux)
 	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits, Limiter: limiter}).Register(mux)
+	// /healthz: the process answers. /readyz: it can serve turns (its
+	// store answers, and it is not shutting down).
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if e.ctx.Err() != nil {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		if err := db.Ping(ctx); err != nil {
+			log.Warn("not ready", "error", err)
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
 	})
 
 	ln, err := net.Listen("tcp", *addr)
@@ -191,6 +235,44 @@ func purgeQueries(ctx context.Context, db interface {
 		case <-t.C:
 		}
 	}
+}
+
+// checkServe prints serve's settings and what the store holds, without
+// creating a store or an account, for serve --check.
+func checkServe(e *env, dir string, settings []struct{ k, v string }) error {
+	for _, s := range settings {
+		fmt.Fprintf(e.stdout, "%-17s %s\n", s.k, s.v)
+	}
+	sid, token := e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
+	if (sid == "") != (token == "") {
+		return errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
+	}
+	if sid != "" {
+		if len(token) < minAuthToken {
+			return fmt.Errorf("PARLEY_AUTH_TOKEN has %d characters; a pinned auth token needs at least %d", len(token), minAuthToken)
+		}
+		fmt.Fprintf(e.stdout, "%-17s %s (auth token %s…, pinned)\n", "account", sid, token[:4])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
+		fmt.Fprintf(e.stdout, "%-17s none yet in %s: serve creates it\n", "store", dir)
+		fmt.Fprintln(e.stdout, "ok")
+		return nil
+	}
+	db, err := openStore(e, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Ping(e.ctx); err != nil {
+		return err
+	}
+	accts, err := db.Accounts(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-17s %s: %d account(s)\n", "store", filepath.Join(dir, "parley.db"), len(accts))
+	fmt.Fprintln(e.stdout, "ok")
+	return nil
 }
 
 // twilioErrors serves mux, answering the requests it routes nowhere with

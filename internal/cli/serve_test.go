@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"os"
+	"runtime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -66,6 +69,17 @@ func TestServeExamples(t *testing.T) {
 		t.Errorf("status %d, reply %+v", resp.StatusCode, reply)
 	}
 
+	for _, p := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+
 	// Paths and methods nothing serves answer Twilio's JSON error body.
 	for _, tc := range []struct {
 		method, path string
@@ -121,5 +135,54 @@ func TestServeBadTurnTimeout(t *testing.T) {
 	code := cli.Main(context.Background(), []string{"serve", "--data", t.TempDir(), "--turn-timeout", "-1s"}, strings.NewReader(""), io.Discard, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "--turn-timeout -1s: want a positive duration") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestServeCheck(t *testing.T) {
+	dir := t.TempDir() + "/data"
+	var stdout, stderr strings.Builder
+	code := cli.Main(context.Background(), []string{"serve", "--check", "--data", dir, "--webhook-allow", "10.0.0.0/8"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"webhook-allow     10.0.0.0/8\n", "store             none yet in " + dir + ": serve creates it\n", "\nok\n"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output:\n%s\nwant it to contain %q", stdout.String(), want)
+		}
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--check created the data directory: %v", err)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--log-level", "loud"}, `--log-level "loud": want debug, info, warn or error`},
+		{[]string{"--log-format", "xml"}, `--log-format "xml": want text or json`},
+		{[]string{"--public-url", "parley.example"}, `--public-url "parley.example": want an absolute http or https URL`},
+		{[]string{"--addr", "8080"}, `--addr "8080": want HOST:PORT`},
+		{[]string{"--webhook-allow", "http://x"}, `--webhook-allow: webhook allow list`},
+	} {
+		stderr.Reset()
+		code := cli.Main(context.Background(), append([]string{"serve", "--check", "--data", dir}, tc.args...), strings.NewReader(""), io.Discard, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.msg)
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var stdout strings.Builder
+		if code := cli.Main(context.Background(), args, strings.NewReader(""), &stdout, io.Discard); code != 0 {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		if !strings.HasPrefix(stdout.String(), "parley ") || !strings.Contains(stdout.String(), runtime.Version()) {
+			t.Errorf("%v: %q, want parley, its version and %s", args, stdout.String(), runtime.Version())
+		}
+	}
+	var stderr strings.Builder
+	if code := cli.Main(context.Background(), []string{"help", "export"}, strings.NewReader(""), io.Discard, &stderr); code != 0 || !strings.Contains(stderr.String(), "usage: parley export") {
+		t.Errorf("help export: exit %d, %q", code, stderr.String())
 	}
 }

@@ -60,6 +60,17 @@ type DB struct {
 // checkpointEvery is how often the background checkpointer runs.
 const checkpointEvery = time.Second
 
+// Ping checks that both the reader and the writer connections answer.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
 // ownerOnly creates the file at path, readable and writable by its owner
 // only, or makes an existing one so, with its -wal and -shm files.
 func ownerOnly(path string) error {
