@@ -185,7 +185,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		}
 		te, ok := errors.AsType[*twilio.Error](err)
 		if !ok {
-			s.logger().Error("api", "method", hr.Method, "path", hr.URL.Path, "error", err)
+			s.logger().Error("api", "method", hr.Method, "path", hr.URL.Path, "error", err, "request_id", hr.Header.Get("X-Request-Id"))
 			te = twilio.NewError(http.StatusInternalServerError, twilio.CodeInternal, "internal server error")
 		}
 		twilio.WriteError(w, te)
@@ -201,7 +201,7 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request, h handlerFunc) e
 	if te, ok := errors.AsType[*twilio.Error](err); ok && te.Code == twilio.CodeAuthenticate {
 		s.Limiter.Fail(addr)
 		user, _, _ := hr.BasicAuth()
-		s.logger().Warn("authentication failed", "surface", "api", "account_sid", user, "remote", addr)
+		s.logger().Warn("authentication failed", "surface", "api", "account_sid", user, "remote", addr, "request_id", hr.Header.Get("X-Request-Id"))
 	}
 	if err != nil {
 		return err

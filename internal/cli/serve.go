@@ -3,6 +3,8 @@ package cli
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -158,7 +160,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           twilioErrors(mux),
+		Handler:           withRequestID(twilioErrors(mux)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Above a turn's deadline, with time for its fallback and its
@@ -235,6 +237,37 @@ func purgeQueries(ctx context.Context, db interface {
 		case <-t.C:
 		}
 	}
+}
+
+// withRequestID gives every request an id, on its X-Request-Id header (for
+// the handlers' log lines) and on the response's: the client's own, when it
+// sent a short plain one, else a new one.
+func withRequestID(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !plainID(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+			r.Header.Set("X-Request-Id", id)
+		}
+		w.Header().Set("X-Request-Id", id)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// plainID reports whether id can be logged as it is: 1 to 64 letters,
+// digits, '-', '_' or '.'.
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkServe prints serve's settings and what the store holds, without

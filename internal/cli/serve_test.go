@@ -69,6 +69,23 @@ func TestServeExamples(t *testing.T) {
 		t.Errorf("status %d, reply %+v", resp.StatusCode, reply)
 	}
 
+	// Every response carries a request id: the client's plain one, or a new one.
+	idReq, _ := http.NewRequest("GET", base+"/healthz", nil)
+	idReq.Header.Set("X-Request-Id", "client-id-1")
+	for send, check := range map[string]func(string) bool{
+		"client-id-1":       func(got string) bool { return got == "client-id-1" },
+		"not plain; at all": func(got string) bool { return len(got) == 16 },
+	} {
+		idReq.Header.Set("X-Request-Id", send)
+		resp, err := http.DefaultClient.Do(idReq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Request-Id"); !check(got) {
+			t.Errorf("sent X-Request-Id %q, got back %q", send, got)
+		}
+	}
 	for _, p := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + p)
 		if err != nil {

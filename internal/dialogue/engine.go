@@ -156,6 +156,8 @@ type Turn struct {
 	Digits   string // DTMF digits on voice
 	Language string
 
+	// RequestID, when set, is on every log line of the turn.
+	RequestID string
 	// TargetTask, on the first turn of a dialogue, runs that task instead of
 	// asking the NLU. Memory seeds a new dialogue's Memory (a JSON object).
 	TargetTask string
@@ -407,6 +409,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 
 	r := &run{e: e, c: c, t: t, d: d, st: st, now: now, reply: &Reply{DialogueSID: d.SID}}
 	r.log = e.log.With("assistant_sid", c.a.SID, "dialogue_sid", d.SID, "channel", t.Channel)
+	if t.RequestID != "" {
+		r.log = r.log.With("request_id", t.RequestID)
+	}
 	r.hooks = e.eventHooks(ctx, c.a.AccountSID, c.a.SID)
 	if d.Version == 0 {
 		r.event(EventDialogueStart, nil)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,5 +187,22 @@ func TestTurnDeadlineAnswersTheFallback(t *testing.T) {
 	}
 	if _, err := db.ActiveDialogue(context.Background(), a.SID, "test", "u"); err != nil {
 		t.Errorf("the dialogue was not saved: %v", err)
+	}
+}
+
+// TestRequestIDOnLogLines: the log lines of a turn carry its request id.
+func TestRequestIDOnLogLines(t *testing.T) {
+	db, a := openDB(t, "http://127.0.0.1:1/refused")
+	var logs strings.Builder
+	client, err := webhook.New(webhook.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := dialogue.New(db, client, dialogue.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if _, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID, Channel: "test", UserID: "u", Text: "count", RequestID: "req-42"}); err != nil {
+		t.Fatal(err)
+	}
+	if logs.Len() == 0 || strings.Count(logs.String(), "request_id=req-42") != strings.Count(logs.String(), "\n") {
+		t.Errorf("log lines without the request id:\n%s", logs.String())
 	}
 }

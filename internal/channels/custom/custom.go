@@ -55,7 +55,7 @@ func (h *Handler) serve(version int) http.HandlerFunc {
 		if err := h.handle(w, r, version); err != nil {
 			te, ok := errors.AsType[*twilio.Error](err)
 			if !ok {
-				h.logger().Error("custom channel", "path", r.URL.Path, "error", err)
+				h.logger().Error("custom channel", "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
 				te = twilio.NewError(http.StatusInternalServerError, twilio.CodeInternal, "internal error")
 			}
 			twilio.WriteError(w, te)
@@ -83,7 +83,7 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 	acct, err := h.authenticate(r, base)
 	if errors.Is(err, errDenied) {
 		h.Limiter.Fail(addr)
-		h.logger().Warn("authentication failed", "surface", "custom channel", "account_sid", r.PathValue("AccountSid"), "remote", addr)
+		h.logger().Warn("authentication failed", "surface", "custom channel", "account_sid", r.PathValue("AccountSid"), "remote", addr, "request_id", r.Header.Get("X-Request-Id"))
 		return twilio.NewError(http.StatusUnauthorized, twilio.CodeAuthenticate, "authenticate with HTTP Basic auth as AccountSid:AuthToken, or sign the request with X-Twilio-Signature")
 	}
 	if err != nil {
@@ -116,6 +116,7 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 		Language:    r.PostForm.Get("Language"),
 		TargetTask:  r.URL.Query().Get("TargetTask"),
 		PublicURL:   base,
+		RequestID:   r.Header.Get("X-Request-Id"),
 	}
 	if m := r.URL.Query().Get("Memory"); m != "" {
 		if !json.Valid([]byte(m)) || !strings.HasPrefix(strings.TrimSpace(m), "{") {
