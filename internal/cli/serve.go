@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
@@ -78,7 +79,8 @@ func runServe(e *env, args []string) error {
 	if *allow != "" {
 		allowList = strings.Split(*allow, ",")
 	}
-	client, err := webhook.New(webhook.Options{Timeout: *timeout, Allow: allowList})
+	m := metrics.New()
+	client, err := webhook.New(webhook.Options{Timeout: *timeout, Allow: allowList, Observe: m.Webhook})
 	if err != nil {
 		return fmt.Errorf("%w: --webhook-allow: %v", errUsage, err)
 	}
@@ -109,7 +111,7 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 	}
-	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout}
+	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m}
 	if *logTurns {
 		opts.QueryLog = db
 	}
@@ -119,7 +121,7 @@ func runServe(e *env, args []string) error {
 	// In the background, model builds enqueued through the REST API train,
 	// and logged queries older than the retention go; both stop before the
 	// store closes.
-	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log})
+	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log, Observe: m.ModelBuild})
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	background.Go(func() { builder.Run(bgCtx) })
@@ -140,6 +142,7 @@ func runServe(e *env, args []string) error {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("GET /metrics", m.Handler())
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

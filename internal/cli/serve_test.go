@@ -86,6 +86,16 @@ func TestServeExamples(t *testing.T) {
 			t.Errorf("sent X-Request-Id %q, got back %q", send, got)
 		}
 	}
+	// The turn above is counted.
+	if resp, err := http.Get(base + "/metrics"); err != nil {
+		t.Fatal(err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `parley_turns_total{channel="custom",outcome="ok"} 1`) {
+			t.Errorf("/metrics does not count the turn:\n%.2000s", body)
+		}
+	}
 	for _, p := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + p)
 		if err != nil {

@@ -32,6 +32,9 @@ type BuilderOptions struct {
 	// when 0.
 	Lease  time.Duration
 	Logger *slog.Logger
+	// Observe, when set, is told the status each build ends with:
+	// completed, failed, or interrupted (enqueued again).
+	Observe func(status string)
 }
 
 // A Builder trains enqueued model builds in the background, one at a time,
@@ -113,14 +116,23 @@ func (b *Builder) next(ctx context.Context) bool {
 	switch {
 	case errors.Is(err, ErrBuildInterrupted):
 		log.Info("model build interrupted; back in the queue")
+		b.observe("interrupted")
 		return false
 	case err != nil:
 		log.Warn("model build failed", "error", err)
+		b.observe(mb.Status)
 	default:
+		b.observe(mb.Status)
 		log.Info("model build completed", "duration", mb.BuildDuration)
 	}
 	b.callback(ctx, log, mb)
 	return true
+}
+
+func (b *Builder) observe(status string) {
+	if b.opts.Observe != nil {
+		b.opts.Observe(status)
+	}
 }
 
 // callback POSTs a finished build's status to its StatusCallback.

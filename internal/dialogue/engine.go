@@ -53,6 +53,9 @@ type Options struct {
 	MaxMemory          int           // bytes of Memory JSON; 16384
 	DialogueTimeout    time.Duration // a listening dialogue ends after this long; 4h
 	DefaultMaxAttempts int           // collect attempts when neither question nor style sheet says; 3
+	// Observer, when set, is told of every turn and classification (for
+	// metrics).
+	Observer Observer
 	// TurnTimeout bounds the actions of one turn, webhooks and redirects
 	// included; past it the webhook waited on fails and the fallback
 	// answers. The dialogue is saved after it all the same. 60s; servers
@@ -190,6 +193,9 @@ type Reply struct {
 	Redirects []string
 	// Faults lists what failed this turn.
 	Faults []Fault
+	// Fallback is set when the fallback ran: no task was understood, or
+	// something failed.
+	Fallback bool
 }
 
 // A Say is one message of the bot: Speech as written (SSML included) and Text
@@ -210,6 +216,17 @@ func (f Fault) String() string { return fmt.Sprintf("%d: %s", f.Code, f.Message)
 
 // ErrAssistantNotFound is returned by Handle for an unknown assistant.
 var ErrAssistantNotFound = errors.New("assistant not found")
+
+// An Observer is told what turns do, for metrics; its methods must be
+// cheap and safe for concurrent use. *metrics.Metrics is one.
+type Observer interface {
+	// Turn is a turn's channel kind ("custom", "sms", ...), outcome (ok,
+	// fallback, fault or error) and duration.
+	Turn(channel, outcome string, took time.Duration)
+	// Classified is the NLU's confidence in a message's task, understood
+	// false when it found none.
+	Classified(confidence float64, understood bool)
+}
 
 // DefaultTurnTimeout is Options.TurnTimeout's default.
 const DefaultTurnTimeout = 60 * time.Second
@@ -234,6 +251,34 @@ const maxSaveAttempts = 16
 // Handle runs one turn and returns the bot's reply once the dialogue's new
 // state is saved.
 func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
+	if e.opts.Observer == nil {
+		return e.handle(ctx, t)
+	}
+	start := time.Now()
+	reply, err := e.handle(ctx, t)
+	outcome := "ok"
+	switch {
+	case err != nil:
+		outcome = "error"
+	case len(reply.Faults) > 0:
+		outcome = "fault"
+	case reply.Fallback:
+		outcome = "fallback"
+	}
+	e.opts.Observer.Turn(channelKind(t), outcome, time.Since(start))
+	return reply, err
+}
+
+// channelKind is the kind of a turn's channel, a metric's label: "custom"
+// for every custom channel, whatever its name, else the channel.
+func channelKind(t Turn) string {
+	if kind, _, ok := strings.Cut(t.MemoryKey, "."); ok {
+		return kind
+	}
+	return t.Channel
+}
+
+func (e *Engine) handle(ctx context.Context, t Turn) (*Reply, error) {
 	if len(t.Memory) > e.opts.MaxMemory {
 		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d", ErrMemoryTooLarge, len(t.Memory), e.opts.MaxMemory)
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -204,5 +206,48 @@ func TestRequestIDOnLogLines(t *testing.T) {
 	}
 	if logs.Len() == 0 || strings.Count(logs.String(), "request_id=req-42") != strings.Count(logs.String(), "\n") {
 		t.Errorf("log lines without the request id:\n%s", logs.String())
+	}
+}
+
+// observed records what an Observer is told.
+type observed struct {
+	mu       sync.Mutex
+	turns    []string
+	classify []bool
+}
+
+func (o *observed) Turn(channel, outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.turns = append(o.turns, channel+" "+outcome)
+}
+
+func (o *observed) Classified(_ float64, understood bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.classify = append(o.classify, understood)
+}
+
+// TestObserver: the engine tells its Observer each turn's channel kind and
+// outcome, and whether the NLU understood the message.
+func TestObserver(t *testing.T) {
+	db, a := openDB(t, counterServer(t).URL)
+	client, _ := webhook.New(webhook.Options{})
+	o := &observed{}
+	eng := dialogue.New(db, client, dialogue.Options{Observer: o})
+	for _, text := range []string{"count", "what is the meaning of life"} {
+		if _, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID, Channel: "web", MemoryKey: "custom.web", UserID: "o", Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "nosuch", Channel: "sms", UserID: "o", Text: "hi"}); err == nil {
+		t.Fatal("unknown assistant: no error")
+	}
+	want := []string{"custom ok", "custom fallback", "sms error"}
+	if diff := cmp.Diff(want, o.turns); diff != "" {
+		t.Errorf("turns (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]bool{true, false}, o.classify); diff != "" {
+		t.Errorf("classifications (-want +got):\n%s", diff)
 	}
 }

@@ -66,6 +66,9 @@ func (r *run) turn(ctx context.Context) {
 		}
 		res := r.c.nlu.Classify(q)
 		r.logQuery(q, res)
+		if o := r.e.opts.Observer; o != nil {
+			o.Classified(res.Confidence, res.Task != "")
+		}
 		if res.Task == "" {
 			st.Confidence, st.NextBest, st.Fields = res.Confidence, res.NextBest, nil
 			r.fallback(ctx)
@@ -344,6 +347,7 @@ func formatConfidence(c float64) string {
 // fallback, the bot says nothing and keeps listening.
 func (r *run) fallback(ctx context.Context) {
 	r.inFallback = true
+	r.reply.Fallback = true
 	target := r.c.defaults.Fallback
 	if r.c.defaultsErr != nil {
 		r.note(Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})

@@ -50,6 +50,9 @@ type Options struct {
 	// prefixes ("hooks.example.com", "10.0.0.0/8", "127.0.0.1/32"). The IP
 	// actually dialled is checked, so DNS cannot route around it.
 	Allow []string
+	// Observe, when set, is told of every request: 0 for a success, else
+	// the Twilio error code of its failure, and how long it took.
+	Observe func(code int, took time.Duration)
 }
 
 // A Client sends Autopilot Requests. It is safe for concurrent use.
@@ -59,12 +62,13 @@ type Client struct {
 	maxBody int64
 	hosts   map[string]bool
 	nets    []netip.Prefix
+	observe func(code int, took time.Duration)
 }
 
 // New returns a Client. It fails when an Allow entry is neither a host name
 // nor an IP prefix.
 func New(opts Options) (*Client, error) {
-	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody}
+	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, observe: opts.Observe}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -232,6 +236,22 @@ func (e *Error) Unwrap() error { return e.Err }
 // *Error: a URL that is not absolute http(s), a refused target, a connection
 // failure or timeout, a non-2xx status, or a body larger than the limit.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	if c.observe == nil {
+		return c.do(ctx, req)
+	}
+	start := time.Now()
+	resp, err := c.do(ctx, req)
+	code := 0
+	if e, ok := errors.AsType[*Error](err); ok {
+		code = e.Code
+	} else if err != nil {
+		code = twilio.CodeHTTPRetrieval
+	}
+	c.observe(code, time.Since(start))
+	return resp, err
+}
+
+func (c *Client) do(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: "not an absolute http or https URL"}

@@ -310,3 +310,27 @@ func TestLinkLocalRefused(t *testing.T) {
 		t.Error("an allow list naming 169.254.169.254 should let that address, and only it, through")
 	}
 }
+
+func TestObserve(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/500" {
+			http.Error(w, "boom", 500)
+			return
+		}
+		io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+	var codes []int
+	c := newClient(t, Options{Observe: func(code int, took time.Duration) {
+		if took <= 0 {
+			t.Errorf("duration %s", took)
+		}
+		codes = append(codes, code)
+	}})
+	c.Do(context.Background(), Request{URL: srv.URL + "/ok", AuthToken: "t"})
+	c.Do(context.Background(), Request{URL: srv.URL + "/500", AuthToken: "t"})
+	c.Do(context.Background(), Request{URL: "not a url", AuthToken: "t"})
+	if len(codes) != 3 || codes[0] != 0 || codes[1] != twilio.CodeHTTPRetrieval || codes[2] != twilio.CodeInvalidURL {
+		t.Errorf("observed %v, want [0 11200 11100]", codes)
+	}
+}
