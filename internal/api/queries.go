@@ -136,6 +136,9 @@ func (s *Server) createQuery(w http.ResponseWriter, r *request) error {
 	if errors.Is(err, dialogue.ErrAssistantNotFound) {
 		return notFound(r.URL.Path)
 	}
+	if errors.Is(err, dialogue.ErrModelPruned) {
+		return invalid("ModelBuild", "model build %s: %v", build, dialogue.ErrModelPruned)
+	}
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ func runServe(e *env, args []string) error {
 	fs.Var(&limitFlags, "limit", "raise or lower a quota of the REST API: NAME=N, NAME one of assistants (per account), tasks, samples (per assistant), fields (per task), field-types, values (per field type); repeatable (default: Autopilot's)")
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
+	keepModels := fs.Int("keep-models", dialogue.DefaultKeepModels, "how many trained models of each assistant's newest builds are kept; older builds keep their record and schema (for Restore)")
 	check := fs.Bool("check", false, "check the flags, the environment and the store, print the settings (secrets redacted) and exit")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -66,6 +67,9 @@ func runServe(e *env, args []string) error {
 	}
 	if *turnTimeout <= 0 {
 		return fmt.Errorf("%w: --turn-timeout %s: want a positive duration", errUsage, *turnTimeout)
+	}
+	if *keepModels < 1 {
+		return fmt.Errorf("%w: --keep-models %d: want at least 1", errUsage, *keepModels)
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return fmt.Errorf("%w: --addr %q: want HOST:PORT", errUsage, *addr)
@@ -92,7 +96,7 @@ func runServe(e *env, args []string) error {
 			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
-			{"query-retention", retention.String()}, {"log-turn-queries", fmt.Sprint(*logTurns)},
+			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"log-turn-queries", fmt.Sprint(*logTurns)},
 			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
 		})
 	}
@@ -121,7 +125,7 @@ func runServe(e *env, args []string) error {
 	// In the background, model builds enqueued through the REST API train,
 	// and logged queries older than the retention go; both stop before the
 	// store closes.
-	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log, Observe: m.ModelBuild})
+	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log, Observe: m.ModelBuild, KeepModels: *keepModels})
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	background.Go(func() { builder.Run(bgCtx) })

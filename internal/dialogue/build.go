@@ -46,7 +46,17 @@ func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name st
 	if err := s.UpdateModelBuild(ctx, b); err != nil {
 		return b, fmt.Errorf("model build %s: %w", b.SID, err)
 	}
-	return b, train(ctx, s, a, b)
+	return b, train(ctx, s, a, b, DefaultKeepModels)
+}
+
+// DefaultKeepModels is how many trained models of an assistant's newest
+// completed builds are kept; older builds keep their record and schema.
+const DefaultKeepModels = 5
+
+// A modelPruner drops the models of an assistant's older builds (found by
+// type assertion on the store).
+type modelPruner interface {
+	PruneModels(ctx context.Context, assistantSID string, keep int) (int64, error)
 }
 
 // train trains the model of build b, which is building, from assistant a,
@@ -55,7 +65,7 @@ func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name st
 // is shutting down), training stops within a moment and the build goes back
 // to the queue, enqueued, for this or another process to build; train then
 // returns an error that wraps [ErrBuildInterrupted].
-func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.ModelBuild) error {
+func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.ModelBuild, keep int) error {
 	start := time.Now()
 	data, trainErr := func() ([]byte, error) {
 		m, err := trainModel(ctx, a, nlu.Types(a))
@@ -92,6 +102,11 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 	}
 	if trainErr != nil {
 		return fmt.Errorf("model build %s failed: %w", b.SID, trainErr)
+	}
+	if p, ok := s.(modelPruner); ok && keep > 0 {
+		if _, err := p.PruneModels(sctx, b.AssistantSID, keep); err != nil {
+			return fmt.Errorf("model build %s: %w", b.SID, err)
+		}
 	}
 	return nil
 }

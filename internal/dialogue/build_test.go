@@ -2,6 +2,7 @@ package dialogue_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -118,5 +119,38 @@ func TestInterruptedBuildGoesBackToTheQueue(t *testing.T) {
 	again, err := db.ClaimModelBuild(context.Background(), "other-node", time.Minute)
 	if err != nil || again.SID != b.SID {
 		t.Fatalf("claim after the interruption: %v, %+v; want the same build at once", err, again)
+	}
+}
+
+// TestOldModelsArePruned: of an assistant's completed builds, only the
+// newest DefaultKeepModels keep their model; a query naming an older one
+// says why it cannot run.
+func TestOldModelsArePruned(t *testing.T) {
+	db, a := openDB(t, "https://unused.example")
+	ctx := context.Background()
+	var builds []*store.ModelBuild
+	for range dialogue.DefaultKeepModels + 2 {
+		b, err := dialogue.Build(ctx, db, testAccount, a.SID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		builds = append(builds, b)
+	}
+	for i, b := range builds {
+		got, err := db.ModelBuild(ctx, testAccount, a.SID, b.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := i >= 2; (len(got.Model) > 0) != kept || len(got.Schema) == 0 {
+			t.Errorf("build %d: %d bytes of model, %d of schema; want model kept %v and the schema", i, len(got.Model), len(got.Schema), kept)
+		}
+	}
+	eng := newEngine(t, db)
+	_, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, builds[0].SID, "en-US", "count", nil)
+	if !errors.Is(err, dialogue.ErrModelPruned) {
+		t.Errorf("query of a pruned build: %v, want ErrModelPruned", err)
+	}
+	if _, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, builds[len(builds)-1].SID, "en-US", "count", nil); err != nil {
+		t.Errorf("query of the newest build: %v", err)
 	}
 }

@@ -32,6 +32,10 @@ type BuilderOptions struct {
 	// when 0.
 	Lease  time.Duration
 	Logger *slog.Logger
+	// KeepModels is how many models of an assistant's newest completed
+	// builds are kept (DefaultKeepModels when 0); older builds keep their
+	// record and schema, without the model.
+	KeepModels int
 	// Observe, when set, is told the status each build ends with:
 	// completed, failed, or interrupted (enqueued again).
 	Observe func(status string)
@@ -57,6 +61,9 @@ func NewBuilder(s QueueStore, calls Webhooks, opts BuilderOptions) *Builder {
 	}
 	if opts.Node == "" {
 		opts.Node = "parley"
+	}
+	if opts.KeepModels <= 0 {
+		opts.KeepModels = DefaultKeepModels
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -112,7 +119,7 @@ func (b *Builder) next(ctx context.Context) bool {
 		}
 		return true
 	}
-	err = train(ctx, b.s, a, mb)
+	err = train(ctx, b.s, a, mb, b.opts.KeepModels)
 	switch {
 	case errors.Is(err, ErrBuildInterrupted):
 		log.Info("model build interrupted; back in the queue")

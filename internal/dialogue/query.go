@@ -115,6 +115,9 @@ func (e *Engine) compiledBuild(ctx context.Context, c *compiled, build string) (
 	if b.Status != store.BuildCompleted {
 		return nil, fmt.Errorf("model build %s is %s: %w", b.SID, b.Status, ErrBuildNotCompleted)
 	}
+	if len(b.Model) == 0 {
+		return nil, fmt.Errorf("model build %s: %w", b.SID, ErrModelPruned)
+	}
 	m, err := nlu.LoadModel(b.Model, c.types)
 	if err != nil {
 		return nil, fmt.Errorf("model build %s: %w", b.SID, err)
@@ -123,6 +126,10 @@ func (e *Engine) compiledBuild(ctx context.Context, c *compiled, build string) (
 	other.nlu, other.build = m, b.SID
 	return &other, nil
 }
+
+// ErrModelPruned is returned by QueryBuild for a completed build whose model
+// is no longer kept (only the newest builds' are).
+var ErrModelPruned = errors.New("its model is no longer kept (only the newest builds' are): query the newest build, or build again")
 
 // ErrBuildNotCompleted is returned by QueryBuild for a build that has not
 // completed.

@@ -219,6 +219,32 @@ func (db *DB) LatestCompletedModelBuild(ctx context.Context, assistantSID string
 	return b, nil
 }
 
+// PruneModels drops the trained models of the completed builds of the
+// assistant assistantSID but its newest keep; the build records stay, with
+// their schema (what Restore needs), without the model. It returns how many
+// models it dropped.
+func (db *DB) PruneModels(ctx context.Context, assistantSID string, keep int) (int64, error) {
+	if keep < 1 {
+		return 0, fmt.Errorf("prune models of %s: keep %d: %w", assistantSID, keep, store.ErrInvalid)
+	}
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE model_builds SET model = NULL
+			WHERE assistant_sid = ?1 AND status = 'completed' AND model IS NOT NULL
+			  AND id NOT IN (SELECT id FROM model_builds WHERE assistant_sid = ?1 AND status = 'completed' ORDER BY id DESC LIMIT ?2)`,
+			assistantSID, keep)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune models of %s: %w", assistantSID, err)
+	}
+	return n, nil
+}
+
 // DeleteModelBuild deletes the build of the assistant assistantSID (a SID,
 // not a name) of account accountSID with the given SID or unique name (the SID
 // wins when both match), and brings the assistant's build state up to date as

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -516,4 +517,48 @@ func testClaimModelBuild(t *testing.T, s Store) {
 		}
 		noClaim(t)
 	})
+}
+
+// testPruneModels: the models of all but the newest completed builds go;
+// their records and schemas stay; other assistants' builds are untouched.
+func testPruneModels(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "prune")
+	a := namedAssistant(t, s, acct, "prune")
+	b2 := namedAssistant(t, s, acct, "untouched")
+	var builds []*store.ModelBuild
+	for i := range 5 {
+		b := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID, Schema: []byte(fmt.Sprintf(`{"uniqueName":"v%d"}`, i))})
+		complete(t, s, b, fmt.Sprintf("model %d", i))
+		builds = append(builds, b)
+	}
+	other := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: b2.SID})
+	complete(t, s, other, "other model")
+	failed := createBuildOK(t, s, &store.ModelBuild{AccountSID: acct.SID, AssistantSID: a.SID})
+	failed.Status, failed.ErrorMessage = store.BuildFailed, "no"
+	updateBuildOK(t, s, failed)
+
+	n, err := s.PruneModels(ctx, a.SID, 2)
+	if err != nil || n != 3 {
+		t.Fatalf("PruneModels: %d, %v; want 3 models dropped", n, err)
+	}
+	for i, b := range builds {
+		got := buildOK(t, s, acct.SID, a.SID, b.SID)
+		kept := i >= 3
+		if (len(got.Model) > 0) != kept || got.Status != store.BuildCompleted || len(got.Schema) == 0 {
+			t.Errorf("build %d: %d bytes of model, status %s, %d bytes of schema; want model kept %v, completed, the schema", i, len(got.Model), got.Status, len(got.Schema), kept)
+		}
+	}
+	if got := buildOK(t, s, acct.SID, b2.SID, other.SID); string(got.Model) != "other model" {
+		t.Errorf("another assistant's model: %q", got.Model)
+	}
+	latest, err := s.LatestCompletedModelBuild(ctx, a.SID)
+	if err != nil || latest.SID != builds[4].SID || string(latest.Model) != "model 4" {
+		t.Errorf("latest after pruning: %v, %v", latest, err)
+	}
+	if n, err := s.PruneModels(ctx, a.SID, 2); err != nil || n != 0 {
+		t.Errorf("pruning again: %d, %v; want nothing more", n, err)
+	}
+	_, err = s.PruneModels(ctx, a.SID, 0)
+	wantErr(t, "PruneModels keep 0", err, store.ErrInvalid)
 }
