@@ -45,6 +45,7 @@ func runServe(e *env, args []string) error {
 	fs.Var(&limitFlags, "limit", "raise or lower a quota of the REST API: NAME=N, NAME one of assistants (per account), tasks, samples (per assistant), fields (per task), field-types, values (per field type); repeatable (default: Autopilot's)")
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
+	cacheMB := fs.Int("cache-mb", dialogue.DefaultMaxCacheBytes>>20, "memory in MiB (estimated) for the assistants kept ready to run, models included; the least recently used go first")
 	keepModels := fs.Int("keep-models", dialogue.DefaultKeepModels, "how many trained models of each assistant's newest builds are kept; older builds keep their record and schema (for Restore)")
 	check := fs.Bool("check", false, "check the flags, the environment and the store, print the settings (secrets redacted) and exit")
 	pos, err := parse(fs, args)
@@ -67,6 +68,9 @@ func runServe(e *env, args []string) error {
 	}
 	if *turnTimeout <= 0 {
 		return fmt.Errorf("%w: --turn-timeout %s: want a positive duration", errUsage, *turnTimeout)
+	}
+	if *cacheMB < 1 {
+		return fmt.Errorf("%w: --cache-mb %d: want at least 1", errUsage, *cacheMB)
 	}
 	if *keepModels < 1 {
 		return fmt.Errorf("%w: --keep-models %d: want at least 1", errUsage, *keepModels)
@@ -96,7 +100,7 @@ func runServe(e *env, args []string) error {
 			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
-			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"log-turn-queries", fmt.Sprint(*logTurns)},
+			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)},
 			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
 		})
 	}
@@ -115,7 +119,7 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 	}
-	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m}
+	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m, MaxCacheBytes: *cacheMB << 20}
 	if *logTurns {
 		opts.QueryLog = db
 	}

@@ -1,9 +1,11 @@
 package dialogue
 
 import (
+	"container/list"
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
@@ -36,9 +38,7 @@ type compiledTask struct {
 // compiled returns the compiled assistant of ref, building it when the cache
 // has none of ref's revision.
 func (e *Engine) compiled(ctx context.Context, ref store.AssistantRef) (*compiled, error) {
-	e.mu.Lock()
-	c := e.cache[ref.SID]
-	e.mu.Unlock()
+	c := e.cache.get(ref.SID)
 	if c != nil && c.revision == ref.Revision && c.build == ref.ModelBuildSID {
 		return c, nil
 	}
@@ -50,10 +50,86 @@ func (e *Engine) compiled(ctx context.Context, ref store.AssistantRef) (*compile
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	e.cache[ref.SID] = c
-	e.mu.Unlock()
+	e.cache.put(ref.SID, c)
 	return c, nil
+}
+
+// A compiledCache keeps compiled assistants by SID, least recently used
+// out when their estimated size passes max bytes. It is safe for
+// concurrent use.
+type compiledCache struct {
+	max int
+
+	mu    sync.Mutex
+	bytes int
+	lru   *list.List // of *cacheEntry, most recently used first
+	bySID map[string]*list.Element
+}
+
+type cacheEntry struct {
+	sid  string
+	c    *compiled
+	size int
+}
+
+func newCompiledCache(max int) *compiledCache {
+	return &compiledCache{max: max, lru: list.New(), bySID: map[string]*list.Element{}}
+}
+
+func (cc *compiledCache) get(sid string) *compiled {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	el, ok := cc.bySID[sid]
+	if !ok {
+		return nil
+	}
+	cc.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).c
+}
+
+// put keeps c for sid, replacing what was there, and lets go of the least
+// recently used others while the total is over max (c itself stays, however
+// large).
+func (cc *compiledCache) put(sid string, c *compiled) {
+	size := c.size()
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if el, ok := cc.bySID[sid]; ok {
+		cc.bytes -= el.Value.(*cacheEntry).size
+		cc.lru.Remove(el)
+	}
+	cc.bySID[sid] = cc.lru.PushFront(&cacheEntry{sid, c, size})
+	cc.bytes += size
+	for cc.bytes > cc.max && cc.lru.Len() > 1 {
+		last := cc.lru.Back()
+		e := last.Value.(*cacheEntry)
+		cc.lru.Remove(last)
+		delete(cc.bySID, e.sid)
+		cc.bytes -= e.size
+	}
+}
+
+// len and size report what the cache holds.
+func (cc *compiledCache) len() int {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return cc.lru.Len()
+}
+
+// size estimates the bytes a compiled assistant holds: its model, and its
+// tasks and samples.
+func (c *compiled) size() int {
+	n := 4096
+	if s, ok := c.nlu.(interface{ Size() int }); ok {
+		n += s.Size()
+	}
+	for _, t := range c.a.Tasks {
+		n += 2048 + len(t.Actions)
+		for _, sm := range t.Samples {
+			n += 128 + len(sm.TaggedText)
+		}
+	}
+	return n
 }
 
 func (e *Engine) compile(ctx context.Context, a *assistant.Assistant, build string) (*compiled, error) {

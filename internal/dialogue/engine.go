@@ -56,6 +56,9 @@ type Options struct {
 	// Observer, when set, is told of every turn and classification (for
 	// metrics).
 	Observer Observer
+	// MaxCacheBytes bounds the estimated memory of the assistants kept
+	// compiled (models included), least recently used out; 128 MiB.
+	MaxCacheBytes int
 	// TurnTimeout bounds the actions of one turn, webhooks and redirects
 	// included; past it the webhook waited on fails and the fallback
 	// answers. The dialogue is saved after it all the same. 60s; servers
@@ -82,7 +85,7 @@ type Engine struct {
 	log      *slog.Logger
 
 	mu    sync.Mutex
-	cache map[string]*compiled // by assistant SID
+	cache *compiledCache       // by assistant SID
 	refs  map[string]cachedRef // by account SID and the name a turn used
 	// dialogues holds a copy of each active dialogue this engine saved last,
 	// by dialogue key.
@@ -123,7 +126,10 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.TurnTimeout <= 0 {
 		opts.TurnTimeout = DefaultTurnTimeout
 	}
-	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: map[string]*compiled{}, refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
+	if opts.MaxCacheBytes <= 0 {
+		opts.MaxCacheBytes = DefaultMaxCacheBytes
+	}
+	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
@@ -227,6 +233,9 @@ type Observer interface {
 	// false when it found none.
 	Classified(confidence float64, understood bool)
 }
+
+// DefaultMaxCacheBytes is Options.MaxCacheBytes' default.
+const DefaultMaxCacheBytes = 128 << 20
 
 // DefaultTurnTimeout is Options.TurnTimeout's default.
 const DefaultTurnTimeout = 60 * time.Second

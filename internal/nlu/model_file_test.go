@@ -111,3 +111,16 @@ func TestLoadModelBeforeMaxPooling(t *testing.T) {
 		t.Errorf("classifications of the old model (-then +now):\n%s", diff)
 	}
 }
+
+// TestModelSize: the estimate is of the order of the model's encoding, which
+// holds the same weights.
+func TestModelSize(t *testing.T) {
+	m := testModelWith(t, ModelOptions{Classifier: true})
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := m.Size(); size < len(b)/2 || size > 4*len(b) {
+		t.Errorf("Size() = %d for a model of %d bytes encoded", size, len(b))
+	}
+}

@@ -603,3 +603,21 @@ func Types(a *assistant.Assistant) TypeResolver {
 		return fields.Builtin(name)
 	}
 }
+
+// Size estimates the bytes of memory the model holds of its own: its
+// weights, feature index and sample tables (the shared word vectors and
+// encoder not counted).
+func (m *Model) Size() int {
+	n := 0
+	for k, v := range m.exact {
+		n += len(k) + 16*len(v) + 48
+	}
+	n += 64 * len(m.patterns)
+	if c := m.clf; c != nil {
+		n += 4*(len(c.w)+len(c.idf)+len(c.b)) + 16*len(c.index.slots)
+		for _, l := range c.labels {
+			n += len(l) + 16
+		}
+	}
+	return n
+}
