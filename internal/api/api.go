@@ -31,6 +31,7 @@ type Store interface {
 	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
 	DeleteAssistant(ctx context.Context, accountSID, sidOrName string) error
 	ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
 
 	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)

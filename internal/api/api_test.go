@@ -308,7 +308,11 @@ func TestModelBuildCallbackAndRestore(t *testing.T) {
 	s.must(t, 201, "POST", "/v1/Assistants", url.Values{"UniqueName": {"bot"}})
 	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}, "Actions": {`{"actions":[{"say":"Hello!"}]}`}})
 	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"hello there"}})
-	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"bye"}})
+	bye := s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"bye"}})
+	byeSample := s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/bye/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"see you"}})
+	byeField := s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks/bye/Fields", url.Values{"UniqueName": {"when"}, "FieldType": {"Twilio.DATE"}})
+	sizes := s.must(t, 201, "POST", "/v1/Assistants/bot/FieldTypes", url.Values{"UniqueName": {"sizes"}})
+	large := s.must(t, 201, "POST", "/v1/Assistants/bot/FieldTypes/sizes/FieldValues", url.Values{"Language": {"en-US"}, "Value": {"large"}})
 	if a := s.must(t, 200, "GET", "/v1/Assistants/bot", nil); a["needs_model_build"] != true {
 		t.Errorf("needs_model_build %v before any build", a["needs_model_build"])
 	}
@@ -337,6 +341,7 @@ func TestModelBuildCallbackAndRestore(t *testing.T) {
 
 	// Edits after the build, then Restore undoes them.
 	s.must(t, 204, "DELETE", "/v1/Assistants/bot/Tasks/bye", nil)
+	s.must(t, 204, "DELETE", "/v1/Assistants/bot/FieldTypes/sizes", nil)
 	s.must(t, 201, "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"extra"}})
 	s.must(t, 200, "POST", "/v1/Assistants/bot/Tasks/greet/Actions", url.Values{"Actions": {`{"actions":[{"say":"Changed"}]}`}})
 	greet := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet", nil)
@@ -353,6 +358,21 @@ func TestModelBuildCallbackAndRestore(t *testing.T) {
 	}
 	if g := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet", nil); g["sid"] != greet["sid"] {
 		t.Errorf("greet's SID changed in the restore: %v -> %v", greet["sid"], g["sid"])
+	}
+	// What was deleted comes back under the SIDs clients held.
+	for _, x := range []struct {
+		what, path string
+		was        map[string]any
+	}{
+		{"task bye", "/v1/Assistants/bot/Tasks/" + bye["sid"].(string), bye},
+		{"its sample", "/v1/Assistants/bot/Tasks/bye/Samples/" + byeSample["sid"].(string), byeSample},
+		{"its field", "/v1/Assistants/bot/Tasks/bye/Fields/" + byeField["sid"].(string), byeField},
+		{"field type sizes", "/v1/Assistants/bot/FieldTypes/" + sizes["sid"].(string), sizes},
+		{"its value", "/v1/Assistants/bot/FieldTypes/sizes/FieldValues/" + large["sid"].(string), large},
+	} {
+		if code, got := s.do(t, "GET", x.path, nil); code != 200 || got["sid"] != x.was["sid"] {
+			t.Errorf("%s after restore: %d %v, want its SID %v", x.what, code, got["sid"], x.was["sid"])
+		}
 	}
 	acts := s.must(t, 200, "GET", "/v1/Assistants/bot/Tasks/greet/Actions", nil)
 	if d, _ := json.Marshal(acts["data"]); !strings.Contains(string(d), "Hello!") {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/assistant"
@@ -41,10 +42,19 @@ func (s *Server) restoreAssistant(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	// The assistant's own properties stay: only its contents go back.
+	// The assistant's own properties stay: only its contents go back, under
+	// the SIDs they had at the build (builds made before Parley kept them
+	// keep the SIDs of tasks and field types of the same names).
 	a.SID, a.AccountSID, a.UniqueName, a.FriendlyName, a.LogQueries = cur.SID, cur.AccountSID, cur.UniqueName, cur.FriendlyName, cur.LogQueries
 	a.CallbackURL, a.CallbackEvents, a.DevelopmentStage = cur.CallbackURL, cur.CallbackEvents, cur.DevelopmentStage
-	restored, err := s.Store.ImportAssistant(r.Context(), a)
+	if len(b.SIDs) > 0 {
+		sids, err := assistant.ParseSIDs(b.SIDs)
+		if err != nil {
+			return fmt.Errorf("restore: model build %s: %w", b.SID, err)
+		}
+		sids.Apply(a)
+	}
+	restored, err := s.Store.RestoreAssistant(r.Context(), a)
 	if err != nil {
 		return storeError(r, "assistant", a.UniqueName, err)
 	}

@@ -76,8 +76,11 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 		if err != nil {
 			return nil, err
 		}
-		// What the build trained on, for Restore.
-		b.Schema, err = assistant.MarshalSchema(a)
+		// What the build trained on, and under which SIDs, for Restore.
+		if b.Schema, err = assistant.MarshalSchema(a); err != nil {
+			return nil, err
+		}
+		b.SIDs, err = assistant.SIDsOf(a).MarshalSIDs()
 		return data, err
 	}()
 	b.BuildDuration = int(math.Ceil(time.Since(start).Seconds()))

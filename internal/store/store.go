@@ -94,7 +94,10 @@ type ModelBuild struct {
 	// Schema is the assistant the build trained on, as a schema file
 	// (assistant.MarshalSchema): what Restore brings the assistant back to.
 	// Read with the model.
-	Schema      []byte
+	Schema []byte
+	// SIDs are the SIDs of what the build trained on (JSON, see
+	// assistant.SIDsOf), for Restore. Read with the model.
+	SIDs        []byte
 	DateCreated time.Time
 	DateUpdated time.Time
 }

@@ -45,13 +45,44 @@ func (db *DB) ImportAssistant(ctx context.Context, a *assistant.Assistant) (*ass
 	var sid string
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		sid, err = importAssistant(ctx, tx, a, db.timestamp().Unix())
+		sid, err = importAssistant(ctx, tx, a, db.timestamp().Unix(), false)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import assistant %s: %w", a.UniqueName, err)
 	}
 	return db.Assistant(ctx, a.AccountSID, sid)
+}
+
+// RestoreAssistant is ImportAssistant into the existing assistant a.SID,
+// except that the tasks, fields, samples, field types and values of a that
+// carry SIDs (of the right kind) keep them: Restore brings back what a model
+// build trained on under the SIDs clients hold. The SIDs must not belong to
+// another assistant's rows.
+func (db *DB) RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error) {
+	if a.SID == "" || a.AccountSID == "" || a.UniqueName == "" {
+		return nil, fmt.Errorf("restore assistant %q: SID, account and unique name required: %w", a.UniqueName, store.ErrInvalid)
+	}
+	if err := checkNames(a); err != nil {
+		return nil, fmt.Errorf("restore assistant %s: %w", a.UniqueName, err)
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := importAssistant(ctx, tx, a, db.timestamp().Unix(), true)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("restore assistant %s: %w", a.UniqueName, err)
+	}
+	return db.Assistant(ctx, a.AccountSID, a.SID)
+}
+
+// sidOr is sid when keep is set and sid is a SID of prefix, else a new SID
+// of prefix.
+func sidOr(keep bool, prefix, sid string) string {
+	if keep && twilio.IsSID(prefix, sid) {
+		return sid
+	}
+	return twilio.NewSID(prefix)
 }
 
 // checkNames reports unique names a holds twice where the schema wants them
@@ -100,7 +131,7 @@ func checkNames(a *assistant.Assistant) error {
 }
 
 // importAssistant writes a within tx and returns the assistant's SID.
-func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, now int64) (string, error) {
+func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, now int64, keepSIDs bool) (string, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE sid = ?`, a.AccountSID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -147,10 +178,10 @@ func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, no
 	if err != nil {
 		return "", constraint(err)
 	}
-	if err := importTasks(ctx, tx, sid, a.Tasks, now); err != nil {
+	if err := importTasks(ctx, tx, sid, a.Tasks, now, keepSIDs); err != nil {
 		return "", err
 	}
-	if err := importFieldTypes(ctx, tx, sid, a.FieldTypes, now); err != nil {
+	if err := importFieldTypes(ctx, tx, sid, a.FieldTypes, now, keepSIDs); err != nil {
 		return "", err
 	}
 	return sid, nil
@@ -189,7 +220,7 @@ func existing(ctx context.Context, tx *sql.Tx, table, assistantSID string, keep 
 	return sids, nil
 }
 
-func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []assistant.Task, now int64) error {
+func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []assistant.Task, now int64, keepSIDs bool) error {
 	keep := map[string]bool{}
 	for _, t := range tasks {
 		keep[t.UniqueName] = true
@@ -239,7 +270,7 @@ func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []a
 		if ok {
 			_, err = updateTask.ExecContext(ctx, t.FriendlyName, nullBytes(t.Actions), nullString(t.ActionsURL), i, now, sid)
 		} else {
-			sid = twilio.NewSID(twilio.PrefixTask)
+			sid = sidOr(keepSIDs, twilio.PrefixTask, t.SID)
 			_, err = insertTask.ExecContext(ctx, sid, assistantSID, t.UniqueName, t.FriendlyName,
 				nullBytes(t.Actions), nullString(t.ActionsURL), i, now, now)
 		}
@@ -247,13 +278,13 @@ func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []a
 			return fmt.Errorf("task %q: %w", t.UniqueName, constraint(err))
 		}
 		for j, f := range t.Fields {
-			if _, err := insertField.ExecContext(ctx, twilio.NewSID(twilio.PrefixField), sid,
+			if _, err := insertField.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixField, f.SID), sid,
 				f.UniqueName, f.FieldType, j, now, now); err != nil {
 				return fmt.Errorf("task %q: field %q: %w", t.UniqueName, f.UniqueName, constraint(err))
 			}
 		}
 		for j, s := range t.Samples {
-			if _, err := insertSample.ExecContext(ctx, twilio.NewSID(twilio.PrefixSample), sid,
+			if _, err := insertSample.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixSample, s.SID), sid,
 				s.Language, s.TaggedText, nullString(s.SourceChannel), j, now, now); err != nil {
 				return fmt.Errorf("task %q: sample %d: %w", t.UniqueName, j, constraint(err))
 			}
@@ -262,7 +293,7 @@ func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []a
 	return nil
 }
 
-func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, types []assistant.FieldType, now int64) error {
+func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, types []assistant.FieldType, now int64, keepSIDs bool) error {
 	keep := map[string]bool{}
 	for _, ft := range types {
 		keep[ft.UniqueName] = true
@@ -303,7 +334,7 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 		if ok {
 			_, err = updateType.ExecContext(ctx, ft.FriendlyName, i, now, sid)
 		} else {
-			sid = twilio.NewSID(twilio.PrefixFieldType)
+			sid = sidOr(keepSIDs, twilio.PrefixFieldType, ft.SID)
 			_, err = insertType.ExecContext(ctx, sid, assistantSID, ft.UniqueName, ft.FriendlyName, i, now, now)
 		}
 		if err != nil {
@@ -318,7 +349,7 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 			if v.SynonymOf != "" {
 				continue
 			}
-			vsid := twilio.NewSID(twilio.PrefixFieldValue)
+			vsid := sidOr(keepSIDs, twilio.PrefixFieldValue, v.SID)
 			if _, err := insertValue.ExecContext(ctx, vsid, sid, v.Language, v.Value, nil, nil, j, now, now); err != nil {
 				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
 			}
@@ -341,7 +372,7 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 				return fmt.Errorf("field type %q: value %q: synonym of %q, which is no canonical value of the type: %w",
 					ft.UniqueName, v.Value, v.SynonymOf, store.ErrInvalid)
 			}
-			if _, err := insertValue.ExecContext(ctx, twilio.NewSID(twilio.PrefixFieldValue), sid,
+			if _, err := insertValue.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixFieldValue, v.SID), sid,
 				v.Language, v.Value, v.SynonymOf, of, j, now, now); err != nil {
 				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
 			}

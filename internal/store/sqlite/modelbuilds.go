@@ -24,7 +24,7 @@ const resolveBuild = `a.account_sid = ?1 AND b.assistant_sid = ?2 AND (b.sid = ?
 
 // latestCompleted is the query of LatestCompletedModelBuild: one search in
 // the partial index model_builds_completed.
-const latestCompleted = `SELECT ` + buildColumns + `, b.model, b.schema
+const latestCompleted = `SELECT ` + buildColumns + `, b.model, b.schema, b.sids
 	FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid
 	WHERE b.assistant_sid = ? AND b.status = 'completed'
 	ORDER BY b.id DESC LIMIT 1`
@@ -137,13 +137,13 @@ func (db *DB) UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `UPDATE model_builds SET
 				unique_name = COALESCE(NULLIF(?1, ''), unique_name), status = ?2, status_callback = ?3,
-				error_code = ?4, error_message = ?5, build_duration = ?6, model = COALESCE(?7, model), schema = COALESCE(?12, schema),
+				error_code = ?4, error_message = ?5, build_duration = ?6, model = COALESCE(?7, model), schema = COALESCE(?12, schema), sids = COALESCE(?13, sids),
 				date_updated = ?8
 			WHERE sid = ?9 AND assistant_sid = ?10
 			  AND assistant_sid IN (SELECT sid FROM assistants WHERE account_sid = ?11)
 			RETURNING unique_name`,
 			b.UniqueName, b.Status, nullString(b.StatusCallback), nullInt(b.ErrorCode), nullString(b.ErrorMessage),
-			nullInt(b.BuildDuration), blob(b.Model), now.Unix(), b.SID, b.AssistantSID, b.AccountSID, blob(b.Schema)).
+			nullInt(b.BuildDuration), blob(b.Model), now.Unix(), b.SID, b.AssistantSID, b.AccountSID, blob(b.Schema), blob(b.SIDs)).
 			Scan(&name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
@@ -165,7 +165,7 @@ func (db *DB) UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error {
 // assistantSID (a SID, not a name) of account accountSID with the given SID or
 // unique name (the SID wins when both match).
 func (db *DB) ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) (*store.ModelBuild, error) {
-	b, err := scanBuild(db.r.QueryRowContext(ctx, `SELECT `+buildColumns+`, b.model, b.schema
+	b, err := scanBuild(db.r.QueryRowContext(ctx, `SELECT `+buildColumns+`, b.model, b.schema, b.sids
 		FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid
 		WHERE `+resolveBuild, accountSID, assistantSID, sidOrUniqueName), true)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -297,7 +297,7 @@ func scanBuild(s scanner, withModel bool) (*store.ModelBuild, error) {
 	dst := []any{&b.SID, &b.AccountSID, &b.AssistantSID, &b.UniqueName, &b.Status, &callback,
 		&code, &message, &duration, &b.Revision, &created, &updated}
 	if withModel {
-		dst = append(dst, &b.Model, &b.Schema)
+		dst = append(dst, &b.Model, &b.Schema, &b.SIDs)
 	}
 	if err := s.Scan(dst...); err != nil {
 		return nil, err

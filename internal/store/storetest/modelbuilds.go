@@ -562,3 +562,31 @@ func testPruneModels(t *testing.T, s Store) {
 	_, err = s.PruneModels(ctx, a.SID, 0)
 	wantErr(t, "PruneModels keep 0", err, store.ErrInvalid)
 }
+
+// testRestoreKeepsSIDs: RestoreAssistant brings deleted contents back
+// under the SIDs they carry; ImportAssistant would give them new ones.
+func testRestoreKeepsSIDs(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "restore")
+	a := namedAssistant(t, s, acct, "restore")
+	full := getOK(t, s, acct.SID, a.SID)
+	if len(full.Tasks) == 0 || len(full.FieldTypes) == 0 {
+		t.Fatal("the test assistant has no task or field type: the case tests nothing")
+	}
+	before := assistant.SIDsOf(full)
+	gone := *full
+	gone.Tasks, gone.FieldTypes = nil, nil
+	if _, err := s.ImportAssistant(ctx, &gone); err != nil {
+		t.Fatal(err)
+	}
+	back := *full
+	restored, err := s.RestoreAssistant(ctx, &back)
+	if err != nil {
+		t.Fatalf("RestoreAssistant: %v", err)
+	}
+	if diff := cmp.Diff(before, assistant.SIDsOf(restored)); diff != "" {
+		t.Errorf("SIDs after restore (-before +after):\n%s", diff)
+	}
+	_, err = s.RestoreAssistant(ctx, &assistant.Assistant{AccountSID: acct.SID, UniqueName: "no-sid"})
+	wantErr(t, "RestoreAssistant without a SID", err, store.ErrInvalid)
+}
