@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -83,6 +85,45 @@ func (s *Server) loadTask(r *request) (*assistant.Assistant, *assistant.Task, er
 	}
 	t, err := findTask(r, a)
 	return a, t, err
+}
+
+// A taskReader reads one task of an assistant without the others, and
+// counts an assistant's samples: with a store that has it, a request about
+// one sample costs what that task holds, not what the assistant holds.
+type taskReader interface {
+	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
+	CountSamples(ctx context.Context, assistantSID string) (int, error)
+}
+
+// loadOneTask is loadTask for the handlers that need the task alone: the
+// assistant it returns holds that task only (and no field types) when the
+// store is a taskReader.
+func (s *Server) loadOneTask(r *request) (*assistant.Assistant, *assistant.Task, error) {
+	tr, ok := s.Store.(taskReader)
+	if !ok {
+		return s.loadTask(r)
+	}
+	a, err := tr.AssistantTask(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("Task"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, notFound(r.URL.Path)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, &a.Tasks[0], nil
+}
+
+// countSamples counts the samples of all of a's tasks, a loaded by
+// loadOneTask.
+func (s *Server) countSamples(r *request, a *assistant.Assistant) (int, error) {
+	if tr, ok := s.Store.(taskReader); ok {
+		return tr.CountSamples(r.Context(), a.SID)
+	}
+	n := 0
+	for _, t := range a.Tasks {
+		n += len(t.Samples)
+	}
+	return n, nil
 }
 
 // actionsParam reads the Actions parameter: a JSON document that must
@@ -383,7 +424,7 @@ func (r *request) sampleJSON(a *assistant.Assistant, t *assistant.Task, s assist
 }
 
 func (s *Server) listSamples(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -453,16 +494,16 @@ func (s *Server) createSample(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
 	if err := checkTags(t, *p.TaggedText); err != nil {
 		return err
 	}
-	samples := 0
-	for _, t := range a.Tasks {
-		samples += len(t.Samples)
+	samples, err := s.countSamples(r, a)
+	if err != nil {
+		return err
 	}
 	if err := s.checkQuota("samples per assistant", samples, func(l Limits) int { return l.Samples }); err != nil {
 		return err
@@ -477,7 +518,7 @@ func (s *Server) createSample(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) getSample(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -493,7 +534,7 @@ func (s *Server) updateSample(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -514,7 +555,7 @@ func (s *Server) updateSample(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) deleteSample(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}

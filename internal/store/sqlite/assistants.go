@@ -808,3 +808,73 @@ func (db *DB) AssistantHeads(ctx context.Context, accountSID string) ([]*assista
 	}
 	return as, nil
 }
+
+// AssistantTask returns the assistant of account accountSID that
+// assistantSIDOrName names, with only the task taskSIDOrName (SID or unique
+// name, the SID winning), its fields and its samples: what a request about
+// one task or sample needs, read without the rest of the assistant. Its
+// FieldTypes are not read. Errors: [store.ErrNotFound].
+func (db *DB) AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error) {
+	var a *assistant.Assistant
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
+			FROM assistants a WHERE `+resolveAssistant, accountSID, assistantSIDOrName))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		taskSID, err := taskKind.lookup(ctx, tx, a.SID, taskSIDOrName)
+		if err != nil {
+			return err
+		}
+		var t assistant.Task
+		err = each(ctx, tx, `SELECT `+taskColumns+` FROM tasks t WHERE t.sid = ?`, []any{taskSID}, func(rows *sql.Rows) error {
+			t, err = scanTask(rows)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("task: %w", err)
+		}
+		err = each(ctx, tx, `SELECT f.task_sid, `+fieldColumns+`
+			FROM fields f WHERE f.task_sid = ? ORDER BY f.position, f.id`, []any{taskSID}, func(rows *sql.Rows) error {
+			var owner string
+			f, err := scanField(rows, &owner)
+			t.Fields = append(t.Fields, f)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("fields: %w", err)
+		}
+		err = each(ctx, tx, `SELECT s.task_sid, `+sampleColumns+`
+			FROM samples s WHERE s.task_sid = ? ORDER BY s.position, s.id`, []any{taskSID}, func(rows *sql.Rows) error {
+			var owner string
+			s, err := scanSample(rows, &owner)
+			t.Samples = append(t.Samples, s)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("samples: %w", err)
+		}
+		a.Tasks = []assistant.Task{t}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get task %s of assistant %s: %w", taskSIDOrName, assistantSIDOrName, err)
+	}
+	return a, nil
+}
+
+// CountSamples returns how many samples the tasks of the assistant
+// assistantSID have together.
+func (db *DB) CountSamples(ctx context.Context, assistantSID string) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM samples s JOIN tasks t ON t.sid = s.task_sid
+		WHERE t.assistant_sid = ?`, assistantSID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count samples of %s: %w", assistantSID, err)
+	}
+	return n, nil
+}

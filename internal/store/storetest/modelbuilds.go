@@ -590,3 +590,37 @@ func testRestoreKeepsSIDs(t *testing.T, s Store) {
 	_, err = s.RestoreAssistant(ctx, &assistant.Assistant{AccountSID: acct.SID, UniqueName: "no-sid"})
 	wantErr(t, "RestoreAssistant without a SID", err, store.ErrInvalid)
 }
+
+// testAssistantTask: one task read alone is the task of the whole
+// assistant, fields and samples included; the samples are counted across
+// tasks.
+func testAssistantTask(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "one-task")
+	a := namedAssistant(t, s, acct, "one-task")
+	full := getOK(t, s, acct.SID, a.SID)
+	total := 0
+	for _, task := range full.Tasks {
+		total += len(task.Samples)
+		for _, key := range []string{task.SID, task.UniqueName} {
+			got, err := s.AssistantTask(ctx, acct.SID, full.UniqueName, key)
+			if err != nil {
+				t.Fatalf("AssistantTask %s: %v", key, err)
+			}
+			if len(got.Tasks) != 1 || got.SID != full.SID || got.Revision != full.Revision {
+				t.Fatalf("AssistantTask %s: %d tasks, assistant %s rev %d", key, len(got.Tasks), got.SID, got.Revision)
+			}
+			if diff := cmp.Diff(task, got.Tasks[0]); diff != "" {
+				t.Errorf("task %s read alone (-whole +alone):\n%s", key, diff)
+			}
+		}
+	}
+	if n, err := s.CountSamples(ctx, a.SID); err != nil || n != total || total == 0 {
+		t.Errorf("CountSamples: %d, %v; want %d (and some)", n, err, total)
+	}
+	_, err := s.AssistantTask(ctx, acct.SID, full.UniqueName, "no-such-task")
+	wantErr(t, "AssistantTask of no task", err, store.ErrNotFound)
+	other := newAccount(t, s, "not-mine")
+	_, err = s.AssistantTask(ctx, other.SID, full.SID, full.Tasks[0].SID)
+	wantErr(t, "AssistantTask of another account", err, store.ErrNotFound)
+}

@@ -64,6 +64,8 @@ type Store interface {
 	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
 	PruneModels(ctx context.Context, assistantSID string, keep int) (int64, error)
 	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
+	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
+	CountSamples(ctx context.Context, assistantSID string) (int, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
 	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
@@ -97,6 +99,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("rename-model-build", func(t *testing.T) { testRenameModelBuild(t, open(t)) })
 	t.Run("prune-models", func(t *testing.T) { testPruneModels(t, open(t)) })
 	t.Run("restore-keeps-sids", func(t *testing.T) { testRestoreKeepsSIDs(t, open(t)) })
+	t.Run("assistant-task", func(t *testing.T) { testAssistantTask(t, open(t)) })
 	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
 	t.Run("purge-queries", func(t *testing.T) { testPurgeQueries(t, open(t)) })
