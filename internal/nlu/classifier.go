@@ -328,18 +328,26 @@ func (c *Classifier) scores(x *sparse, out []float64) {
 		acc = make([]float32, K)
 	}
 	copy(acc, c.b)
-	// Four rows at a time: each score is loaded and stored once for four
-	// rows, and the four rows are read from memory together. Each score
-	// still adds the rows one by one in their order, so that the sums are
-	// rounded exactly as row by row.
-	idx, val := x.idx, x.val[:len(x.idx)]
+	addRows(acc, c.w, K, x.idx, x.val[:len(x.idx)])
+	for k, v := range acc {
+		out[k] = float64(v)
+	}
+}
+
+// addRows adds to acc the rows of w (len(acc) long, stride apart) named by
+// rows, each times its value in vals. Four rows at a time: each element of
+// acc is loaded and stored once for four rows, and the four rows are read
+// from memory together (with AVX2 where the CPU has it). Each element still
+// adds the rows one by one in their order, so that the sums are rounded
+// exactly as row by row.
+func addRows(acc, w []float32, stride int, rows []int32, vals []float32) {
 	j := 0
-	for ; j+4 <= len(idx); j += 4 {
-		w0 := c.w[int(idx[j])*K:][:len(acc)]
-		w1 := c.w[int(idx[j+1])*K:][:len(acc)]
-		w2 := c.w[int(idx[j+2])*K:][:len(acc)]
-		w3 := c.w[int(idx[j+3])*K:][:len(acc)]
-		x0, x1, x2, x3 := val[j], val[j+1], val[j+2], val[j+3]
+	for ; j+4 <= len(rows); j += 4 {
+		w0 := w[int(rows[j])*stride:][:len(acc)]
+		w1 := w[int(rows[j+1])*stride:][:len(acc)]
+		w2 := w[int(rows[j+2])*stride:][:len(acc)]
+		w3 := w[int(rows[j+3])*stride:][:len(acc)]
+		x0, x1, x2, x3 := vals[j], vals[j+1], vals[j+2], vals[j+3]
 		done := axpy4(acc, w0, w1, w2, w3, &[4]float32{x0, x1, x2, x3})
 		for k := done; k < len(acc); k++ {
 			a := acc[k]
@@ -350,15 +358,12 @@ func (c *Classifier) scores(x *sparse, out []float64) {
 			acc[k] = a
 		}
 	}
-	for ; j < len(idx); j++ {
-		xv := val[j]
-		wr := c.w[int(idx[j])*K:][:len(acc)]
-		for k, w := range wr {
-			acc[k] += w * xv
+	for ; j < len(rows); j++ {
+		xv := vals[j]
+		wr := w[int(rows[j])*stride:][:len(acc)]
+		for k, wv := range wr {
+			acc[k] += wv * xv
 		}
-	}
-	for k, v := range acc {
-		out[k] = float64(v)
 	}
 }
 

@@ -15,6 +15,7 @@ type Encoder struct {
 	in, out int
 	p       []float32 // out x in, row-major
 	pt      []float32 // p transposed, in x out: encode adds its rows
+	inRows  []int32   // 0, 1, ..., in-1: the rows of pt, in order
 	// words, when not nil, adds the mean of the learned vectors e of the
 	// utterance's words it knows to the projection.
 	words *featureIndex
@@ -60,29 +61,7 @@ func (e *Encoder) encode(x []float32, ws []string, z []float32) {
 	// a time (with AVX2 where the CPU has it): each z[o] still sums its
 	// terms in the order of x, as a dot product of P's row o would.
 	clear(z)
-	i := 0
-	for ; i+4 <= e.in; i += 4 {
-		r0 := e.pt[i*e.out:][:len(z)]
-		r1 := e.pt[(i+1)*e.out:][:len(z)]
-		r2 := e.pt[(i+2)*e.out:][:len(z)]
-		r3 := e.pt[(i+3)*e.out:][:len(z)]
-		x0, x1, x2, x3 := x[i], x[i+1], x[i+2], x[i+3]
-		done := axpy4(z, r0, r1, r2, r3, &[4]float32{x0, x1, x2, x3})
-		for o := done; o < len(z); o++ {
-			a := z[o]
-			a += r0[o] * x0
-			a += r1[o] * x1
-			a += r2[o] * x2
-			a += r3[o] * x3
-			z[o] = a
-		}
-	}
-	for ; i < e.in; i++ {
-		r := e.pt[i*e.out:][:len(z)]
-		for o, w := range r {
-			z[o] += w * x[i]
-		}
-	}
+	addRows(z, e.pt, e.out, e.inRows, x)
 	if e.words != nil {
 		var rb [64]int32
 		rows := rb[:0]
@@ -348,6 +327,10 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 
 // transpose fills pt from p.
 func (e *Encoder) transpose() {
+	e.inRows = make([]int32, e.in)
+	for i := range e.inRows {
+		e.inRows[i] = int32(i)
+	}
 	e.pt = make([]float32, len(e.p))
 	for o := range e.out {
 		for i := range e.in {
