@@ -151,6 +151,11 @@ type Defaults struct {
 	AssistantInitiation string // defaults.assistant_initiation
 	Fallback            string // defaults.fallback
 	ValidateOnFailure   string // defaults.collect.validate_on_failure
+
+	// Unknown lists the paths of the keys that are none of these
+	// ("defaults.falback"): tolerated by ParseDefaults, warned about on
+	// import, refused by the REST API.
+	Unknown []string
 }
 
 // ParseDefaults reads a defaults document, {"defaults": {...}}. Empty input
@@ -187,7 +192,10 @@ func (p *parser) defaults(raw json.RawMessage) *Defaults {
 	if !ok {
 		return d
 	}
-	got, _ = p.fields(path, ms, []string{"assistant_initiation", "fallback", "collect"}, false)
+	got, extra := p.fields(path, ms, []string{"assistant_initiation", "fallback", "collect"}, false)
+	for _, m := range extra {
+		d.Unknown = append(d.Unknown, path+"."+m.Key)
+	}
 	target := func(path string, v json.RawMessage) string {
 		if jsonwalk.Kind(v) == "null" {
 			return ""
@@ -203,7 +211,10 @@ func (p *parser) defaults(raw json.RawMessage) *Defaults {
 	}
 	if v, ok := got["collect"]; ok {
 		if cms, ok := p.Members(path+".collect", v, "an object"); ok {
-			cgot, _ := p.fields(path+".collect", cms, []string{"validate_on_failure"}, false)
+			cgot, cextra := p.fields(path+".collect", cms, []string{"validate_on_failure"}, false)
+			for _, m := range cextra {
+				d.Unknown = append(d.Unknown, path+".collect."+m.Key)
+			}
 			if v, ok := cgot["validate_on_failure"]; ok {
 				d.ValidateOnFailure = target(path+".collect.validate_on_failure", v)
 			}
@@ -213,10 +224,11 @@ func (p *parser) defaults(raw json.RawMessage) *Defaults {
 }
 
 // MarshalDefaults writes d as a defaults document that ParseDefaults reads
-// back to an equal value. The zero Defaults is written as {}; otherwise all
-// three keys are written, unset ones as "".
+// back to an equal value (Unknown keys are not written). Defaults with none
+// of the three set are written as {}; otherwise all three keys are written,
+// unset ones as "".
 func MarshalDefaults(d *Defaults) ([]byte, error) {
-	if d == nil || *d == (Defaults{}) {
+	if d == nil || d.AssistantInitiation == "" && d.Fallback == "" && d.ValidateOnFailure == "" {
 		return []byte("{}"), nil
 	}
 	var w writer

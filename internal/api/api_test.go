@@ -160,6 +160,7 @@ func TestErrorsAreTwilioShaped(t *testing.T) {
 		{"control", "POST", "/v1/Assistants", url.Values{"UniqueName": {"bell\a"}}, 400, 20422, "control character"},
 		{"long-friendly", "POST", "/v1/Assistants/bot/Tasks/greet", url.Values{"FriendlyName": {strings.Repeat("f", 256)}}, 400, 20422, "FriendlyName"},
 		{"long-value", "POST", "/v1/Assistants/bot/FieldTypes/sizes/FieldValues", url.Values{"Language": {"en-US"}, "Value": {strings.Repeat("v", 256)}}, 400, 20422, "Value"},
+		{"unknown-default", "POST", "/v1/Assistants/bot/Defaults", url.Values{"Defaults": {`{"defaults":{"falback":"task://greet"}}`}}, 400, 90100, "defaults.falback: unknown key"},
 		{"long-sample", "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {strings.Repeat("s", 2049)}}, 400, 20422, "longer than 2048 characters"},
 		{"duplicate", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}}, 409, 90101, "greet"},
 		{"actions-path", "POST", "/v1/Assistants/bot/Tasks/greet/Actions", url.Values{"Actions": {`{"actions":[{"say":"hi"},{"listen":{"tasks":"x"}}]}`}}, 400, 90100, "actions[1]"},

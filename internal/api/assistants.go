@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/actions"
@@ -114,7 +115,7 @@ func assistantPatch(f form) (store.AssistantPatch, error) {
 			return p, err
 		}
 	}
-	if p.Defaults, err = jsonParam(f, "Defaults", func(b []byte) error { _, err := actions.ParseDefaults(b); return err }); err != nil {
+	if p.Defaults, err = jsonParam(f, "Defaults", checkDefaults); err != nil {
 		return p, err
 	}
 	if p.StyleSheet, err = jsonParam(f, "StyleSheet", func(b []byte) error { _, err := actions.ParseStyleSheet(b); return err }); err != nil {
@@ -223,6 +224,19 @@ func (s *Server) deleteAssistant(w http.ResponseWriter, r *request) error {
 	return noContent(w)
 }
 
+// checkDefaults checks a Defaults document as import does, strictly: what
+// import warns of, the REST API refuses (its clients see no warnings).
+func checkDefaults(b []byte) error {
+	d, err := actions.ParseDefaults(b)
+	if err != nil {
+		return err
+	}
+	if len(d.Unknown) > 0 {
+		return fmt.Errorf("%s: unknown key (Autopilot's defaults are assistant_initiation, fallback and collect.validate_on_failure)", d.Unknown[0])
+	}
+	return nil
+}
+
 // documentJSON is the Defaults and StyleSheet resources.
 type documentJSON struct {
 	AccountSID   string          `json:"account_sid"`
@@ -234,7 +248,7 @@ type documentJSON struct {
 // document serves the Defaults or StyleSheet of an assistant: GET shows it,
 // POST replaces it with the parameter param.
 func (s *Server) document(param string) handlerFunc {
-	parse := func(b []byte) error { _, err := actions.ParseDefaults(b); return err }
+	parse := checkDefaults
 	get := func(a *assistant.Assistant) json.RawMessage { return a.Defaults }
 	empty := `{"defaults":{}}`
 	if param == "StyleSheet" {

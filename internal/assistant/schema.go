@@ -243,6 +243,9 @@ func (s *schemaParser) defaults(raw json.RawMessage) (json.RawMessage, *actions.
 		s.addErr("defaults", err)
 		return nil, nil
 	}
+	for _, u := range d.Unknown {
+		s.warnf("defaults."+u, "unknown key: Autopilot's defaults are assistant_initiation, fallback and collect.validate_on_failure")
+	}
 	out, _ := mapURLs(raw, defaultsURLPaths, s.opts.MapURL)
 	if len(s.opts.MapURL) > 0 {
 		d, _ = actions.ParseDefaults(out)

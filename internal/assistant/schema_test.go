@@ -484,7 +484,7 @@ func TestParseSchemaSyntaxError(t *testing.T) {
 
 func TestParseSchemaWarnings(t *testing.T) {
 	in := `{"friendlyName":"My  Bot","extra":1,
-	"defaults":{"defaults":{"assistant_initiation":"","fallback":"task://nope","collect":{"validate_on_failure":"YOUR_URL"}}},
+	"defaults":{"defaults":{"assistant_initiation":"","fallback":"task://nope","falback":"task://a","collect":{"validate_on_failure":"YOUR_URL"}}},
 	"tasks":[
 	 {"uniqueName":"a","actions":{"actions":[{"redirect":{"uri":"task://b","method":"POST"}},{"say":"x"}]},"samples":[{"taggedText":"hi"},{"taggedText":"hi"}],"color":"red"},
 	 {"uniqueName":"b","actions":{"actions":[{"listen":{"tasks":["a","c"],"voice_digits":{"redirects":{"1":"task://d"}}}}]},"samples":[{"taggedText":"HI"}]},
@@ -497,6 +497,7 @@ func TestParseSchemaWarnings(t *testing.T) {
 	want := []string{
 		`unknown key "extra" ignored`,
 		`uniqueName: missing; using "My-Bot", made from friendlyName`,
+		`defaults.defaults.falback: unknown key: Autopilot's defaults are assistant_initiation, fallback and collect.validate_on_failure`,
 		`tasks[0]: unknown key "color" ignored`,
 		`tasks[0].actions.actions[1]: unreachable: redirect at actions[0] ends the task, so this say never runs`,
 		`tasks[0].samples[1]: duplicate sample "hi" (also samples[0]); dropped`,
