@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -82,6 +84,31 @@ func (s *Server) loadFieldType(r *request) (*assistant.Assistant, *assistant.Fie
 		return nil, nil, notFound(r.URL.Path)
 	}
 	return a, ft, nil
+}
+
+// A fieldTypeReader reads one field type of an assistant without the rest:
+// with a store that has it, a request about one field value costs what that
+// type holds, not what the assistant holds.
+type fieldTypeReader interface {
+	AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error)
+}
+
+// loadOneFieldType is loadFieldType for the handlers that need the field
+// type alone: the assistant it returns holds that type only (and no tasks)
+// when the store is a fieldTypeReader.
+func (s *Server) loadOneFieldType(r *request) (*assistant.Assistant, *assistant.FieldType, error) {
+	fr, ok := s.Store.(fieldTypeReader)
+	if !ok {
+		return s.loadFieldType(r)
+	}
+	a, err := fr.AssistantFieldType(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("FieldType"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, notFound(r.URL.Path)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, &a.FieldTypes[0], nil
 }
 
 func (s *Server) listFieldTypes(w http.ResponseWriter, r *request) error {
@@ -189,7 +216,7 @@ func (r *request) fieldValueJSON(a *assistant.Assistant, ft *assistant.FieldType
 }
 
 func (s *Server) listFieldValues(w http.ResponseWriter, r *request) error {
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadOneFieldType(r)
 	if err != nil {
 		return err
 	}
@@ -230,7 +257,7 @@ func (s *Server) createFieldValue(w http.ResponseWriter, r *request) error {
 	if err := checkLen("Value", &value, assistant.MaxFieldValue); err != nil {
 		return err
 	}
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadOneFieldType(r)
 	if err != nil {
 		return err
 	}
@@ -254,7 +281,7 @@ func (s *Server) createFieldValue(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) getFieldValue(w http.ResponseWriter, r *request) error {
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadOneFieldType(r)
 	if err != nil {
 		return err
 	}
@@ -266,7 +293,7 @@ func (s *Server) getFieldValue(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) deleteFieldValue(w http.ResponseWriter, r *request) error {
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadOneFieldType(r)
 	if err != nil {
 		return err
 	}

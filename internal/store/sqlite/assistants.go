@@ -878,3 +878,50 @@ func (db *DB) CountSamples(ctx context.Context, assistantSID string) (int, error
 	}
 	return n, nil
 }
+
+// AssistantFieldType returns the assistant of account accountSID that
+// assistantSIDOrName names, with only the field type typeSIDOrName (SID or
+// unique name, the SID winning) and its values: what a request about one
+// field value needs. Its Tasks are not read. Errors: [store.ErrNotFound].
+func (db *DB) AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error) {
+	var a *assistant.Assistant
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
+			FROM assistants a WHERE `+resolveAssistant, accountSID, assistantSIDOrName))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		typeSID, err := fieldTypeKind.lookup(ctx, tx, a.SID, typeSIDOrName)
+		if err != nil {
+			return err
+		}
+		var ft assistant.FieldType
+		err = each(ctx, tx, `SELECT `+fieldTypeColumns+` FROM field_types ft WHERE ft.sid = ?`, []any{typeSID}, func(rows *sql.Rows) error {
+			ft, err = scanFieldType(rows)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("field type: %w", err)
+		}
+		err = each(ctx, tx, `SELECT v.field_type_sid, `+valueColumns+`
+			FROM field_values v WHERE v.field_type_sid = ? ORDER BY v.position, v.id`, []any{typeSID}, func(rows *sql.Rows) error {
+			var owner string
+			v, err := scanValue(rows, &owner)
+			ft.Values = append(ft.Values, v)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("field values: %w", err)
+		}
+		a.FieldTypes = []assistant.FieldType{ft}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get field type %s of assistant %s: %w", typeSIDOrName, assistantSIDOrName, err)
+	}
+	return a, nil
+}

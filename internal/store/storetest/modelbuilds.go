@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -617,6 +618,23 @@ func testAssistantTask(t *testing.T, s Store) {
 	}
 	if n, err := s.CountSamples(ctx, a.SID); err != nil || n != total || total == 0 {
 		t.Errorf("CountSamples: %d, %v; want %d (and some)", n, err, total)
+	}
+	for _, ft := range full.FieldTypes {
+		for _, key := range []string{ft.SID, ft.UniqueName} {
+			got, err := s.AssistantFieldType(ctx, acct.SID, full.SID, key)
+			if err != nil {
+				t.Fatalf("AssistantFieldType %s: %v", key, err)
+			}
+			if len(got.FieldTypes) != 1 || len(got.Tasks) != 0 || got.SID != full.SID {
+				t.Fatalf("AssistantFieldType %s: %d field types, %d tasks", key, len(got.FieldTypes), len(got.Tasks))
+			}
+			if diff := cmp.Diff(ft, got.FieldTypes[0]); diff != "" {
+				t.Errorf("field type %s read alone (-whole +alone):\n%s", key, diff)
+			}
+		}
+	}
+	if _, err := s.AssistantFieldType(ctx, acct.SID, full.SID, "no-such-type"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("AssistantFieldType of no type: %v, want ErrNotFound", err)
 	}
 	_, err := s.AssistantTask(ctx, acct.SID, full.UniqueName, "no-such-task")
 	wantErr(t, "AssistantTask of no task", err, store.ErrNotFound)

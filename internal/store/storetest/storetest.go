@@ -66,6 +66,7 @@ type Store interface {
 	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
 	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
 	CountSamples(ctx context.Context, assistantSID string) (int, error)
+	AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
 	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
 	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
