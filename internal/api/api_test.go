@@ -160,6 +160,8 @@ func TestErrorsAreTwilioShaped(t *testing.T) {
 		{"control", "POST", "/v1/Assistants", url.Values{"UniqueName": {"bell\a"}}, 400, 20422, "control character"},
 		{"long-friendly", "POST", "/v1/Assistants/bot/Tasks/greet", url.Values{"FriendlyName": {strings.Repeat("f", 256)}}, 400, 20422, "FriendlyName"},
 		{"long-value", "POST", "/v1/Assistants/bot/FieldTypes/sizes/FieldValues", url.Values{"Language": {"en-US"}, "Value": {strings.Repeat("v", 256)}}, 400, 20422, "Value"},
+		{"default-no-task", "POST", "/v1/Assistants/bot/Defaults", url.Values{"Defaults": {`{"defaults":{"fallback":"task://nosuch"}}`}}, 400, 90100, `defaults.fallback: task "nosuch" does not exist`},
+		{"default-placeholder", "POST", "/v1/Assistants/bot", url.Values{"Defaults": {`{"defaults":{"assistant_initiation":"YOUR_URL"}}`}}, 400, 90100, "defaults.assistant_initiation"},
 		{"unknown-default", "POST", "/v1/Assistants/bot/Defaults", url.Values{"Defaults": {`{"defaults":{"falback":"task://greet"}}`}}, 400, 90100, "defaults.falback: unknown key"},
 		{"long-sample", "POST", "/v1/Assistants/bot/Tasks/greet/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {strings.Repeat("s", 2049)}}, 400, 20422, "longer than 2048 characters"},
 		{"duplicate", "POST", "/v1/Assistants/bot/Tasks", url.Values{"UniqueName": {"greet"}}, 409, 90101, "greet"},

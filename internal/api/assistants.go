@@ -183,6 +183,9 @@ func (s *Server) createAssistant(w http.ResponseWriter, r *request) error {
 	apply(&a.CallbackEvents, p.CallbackEvents)
 	apply(&a.DevelopmentStage, p.DevelopmentStage)
 	a.Defaults, a.StyleSheet = p.Defaults, p.StyleSheet
+	if err := checkDefaultTargets(a, p.Defaults); err != nil {
+		return err
+	}
 	created, err := s.Store.CreateAssistant(r.Context(), a)
 	if err != nil {
 		return storeError(r, "assistant", a.UniqueName, err)
@@ -210,6 +213,15 @@ func (s *Server) updateAssistant(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	if p.Defaults != nil {
+		cur, err := s.loadAssistant(r)
+		if err != nil {
+			return err
+		}
+		if err := checkDefaultTargets(cur, p.Defaults); err != nil {
+			return err
+		}
+	}
 	a, err := s.Store.UpdateAssistant(r.Context(), r.account.SID, r.PathValue("Assistant"), p)
 	if err != nil {
 		return storeError(r, "assistant", r.form.str("UniqueName"), err)
@@ -233,6 +245,22 @@ func checkDefaults(b []byte) error {
 	}
 	if len(d.Unknown) > 0 {
 		return fmt.Errorf("%s: unknown key (Autopilot's defaults are assistant_initiation, fallback and collect.validate_on_failure)", d.Unknown[0])
+	}
+	return nil
+}
+
+// checkDefaultTargets refuses a Defaults document whose targets import
+// would warn of for assistant a: a task that does not exist, a placeholder.
+func checkDefaultTargets(a *assistant.Assistant, doc json.RawMessage) error {
+	if doc == nil {
+		return nil
+	}
+	d, err := actions.ParseDefaults(doc)
+	if err != nil {
+		return err
+	}
+	if ps := assistant.DefaultsProblems(a, d); len(ps) > 0 {
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidActions, "Invalid Defaults: %s: %s", ps[0].Path, ps[0].Msg)
 	}
 	return nil
 }
@@ -273,6 +301,14 @@ func (s *Server) document(param string) handlerFunc {
 			p := store.AssistantPatch{Defaults: doc}
 			if param == "StyleSheet" {
 				p = store.AssistantPatch{StyleSheet: doc}
+			} else {
+				cur, err := s.Store.Assistant(r.Context(), r.account.SID, ref.SID)
+				if err != nil {
+					return storeError(r, "assistant", "", err)
+				}
+				if err := checkDefaultTargets(cur, doc); err != nil {
+					return err
+				}
 			}
 			if a, err = s.Store.UpdateAssistant(r.Context(), r.account.SID, ref.SID, p); err != nil {
 				return storeError(r, "assistant", "", err)

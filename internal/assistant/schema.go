@@ -602,16 +602,8 @@ func hasField(fields []Field, name string) bool {
 // crossChecks runs the checks that need every task: task references,
 // collect question types, and samples shared between tasks.
 func (s *schemaParser) crossChecks(a *Assistant, d *actions.Defaults) {
-	if d != nil {
-		for _, t := range []struct{ key, target string }{
-			{"assistant_initiation", d.AssistantInitiation},
-			{"fallback", d.Fallback},
-			{"collect.validate_on_failure", d.ValidateOnFailure},
-		} {
-			if t.target != "" {
-				s.checkTarget(a, "defaults.defaults."+t.key, t.target)
-			}
-		}
+	for _, p := range DefaultsProblems(a, d) {
+		s.warnf("defaults."+p.Path, "%s", p.Msg)
 	}
 	for i, doc := range s.docs {
 		if doc == nil || i >= len(a.Tasks) {
@@ -634,20 +626,40 @@ func (s *schemaParser) crossChecks(a *Assistant, d *actions.Defaults) {
 	}
 }
 
-// checkTarget warns about a default that is neither an existing task nor a
-// URL.
-func (s *schemaParser) checkTarget(a *Assistant, path, target string) {
-	r := &actions.Redirect{URI: target}
-	if name, ok := r.Task(); ok {
-		if a.Task(name) == nil {
-			s.warnf(path, "task %q does not exist", name)
+// A Problem is something wrong at a JSON path of a document.
+type Problem struct{ Path, Msg string }
+
+// DefaultsProblems returns what is wrong with the targets of defaults d for
+// assistant a: a task:// target naming no task of a, or a target that is no
+// URL (a placeholder such as "YOUR_URL"), each at its path
+// ("defaults.fallback"). Import warns of them; the REST API refuses them.
+func DefaultsProblems(a *Assistant, d *actions.Defaults) []Problem {
+	if d == nil {
+		return nil
+	}
+	var out []Problem
+	for _, t := range []struct{ key, target string }{
+		{"assistant_initiation", d.AssistantInitiation},
+		{"fallback", d.Fallback},
+		{"collect.validate_on_failure", d.ValidateOnFailure},
+	} {
+		if t.target == "" {
+			continue
 		}
-		return
+		path := "defaults." + t.key
+		r := &actions.Redirect{URI: t.target}
+		if name, ok := r.Task(); ok {
+			if a.Task(name) == nil {
+				out = append(out, Problem{path, fmt.Sprintf("task %q does not exist", name)})
+			}
+			continue
+		}
+		doc := &actions.Document{Actions: []actions.Action{r}}
+		for _, is := range actions.Lint(doc) {
+			out = append(out, Problem{path, is.Msg})
+		}
 	}
-	doc := &actions.Document{Actions: []actions.Action{r}}
-	for _, is := range actions.Lint(doc) {
-		s.warnf(path, "%s", is.Msg)
-	}
+	return out
 }
 
 // checkDoc checks the task:// targets and question types of one task.

@@ -132,6 +132,11 @@ func TestRemoteRoundTrip(t *testing.T) {
 		"../../examples/pizza.json":              true,
 		"../../examples/clinic.json":             true,
 	}
+	// The REST API refuses what a local import only warns of in Defaults:
+	// its clients see no warnings.
+	refused := map[string]string{
+		"tpl-event-bot/schema.json": `400 90100 Invalid Defaults: defaults.fallback: task "connect_human" does not exist`,
+	}
 	imported := 0
 	for _, f := range schemaFiles(t) {
 		name := strings.TrimPrefix(f, "../../../shared/fixtures/autopilot/")
@@ -150,6 +155,14 @@ func TestRemoteRoundTrip(t *testing.T) {
 			want, ok := localExport(t, vars, un, f)
 			if !ok {
 				t.Fatalf("%s does not import locally", f)
+			}
+			if msg, ok := refused[name]; ok {
+				code, _, stderr := run(t, vars, "import", "--server", srv.URL, f)
+				if code != 1 || !strings.Contains(stderr, msg) {
+					t.Errorf("import --server: exit %d, stderr:\n%s\nwant exit 1 and %q", code, stderr, msg)
+				}
+				imported++
+				return
 			}
 			for i := range 2 { // create, then update
 				if i == 1 && !reimport[name] {
