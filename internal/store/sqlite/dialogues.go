@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -63,26 +64,127 @@ func (db *DB) Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSI
 // not exist; [store.ErrExists] when a new dialogue's SID is taken. On error d
 // is unchanged.
 func (db *DB) SaveDialogue(ctx context.Context, d *store.Dialogue) error {
-	now := db.timestamp()
-	if d.Version == 0 {
-		if d.AccountSID == "" || d.AssistantSID == "" || d.Channel == "" || d.UserID == "" || d.Status == "" {
-			return fmt.Errorf("save dialogue %s/%s: account, assistant, channel, user and status required: %w",
-				d.Channel, d.UserID, store.ErrInvalid)
+	if d.Version == 0 && (d.AccountSID == "" || d.AssistantSID == "" || d.Channel == "" || d.UserID == "" || d.Status == "") {
+		return fmt.Errorf("save dialogue %s/%s: account, assistant, channel, user and status required: %w",
+			d.Channel, d.UserID, store.ErrInvalid)
+	}
+	// Turns of many dialogues save at once: their saves are written
+	// together, in one transaction of the writer (group commit), each with
+	// its own compare-and-swap and its own outcome.
+	req := &saveRequest{d: d, done: make(chan error, 1)}
+	select {
+	case db.saves <- req:
+	case <-ctx.Done():
+		return fmt.Errorf("save dialogue %s: %w", d.SID, ctx.Err())
+	case <-db.stopSaves:
+		return fmt.Errorf("save dialogue %s: store closed", d.SID)
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		// The save may still be written; the next save of this dialogue
+		// then finds its version stale and reads it again.
+		return fmt.Errorf("save dialogue %s: %w", d.SID, ctx.Err())
+	case <-db.saverDone:
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return fmt.Errorf("save dialogue %s: store closed", d.SID)
 		}
+	}
+}
+
+// A saveRequest is a dialogue waiting to be saved, and where its outcome
+// goes.
+type saveRequest struct {
+	d    *store.Dialogue
+	done chan error
+	// after the commit: what the save gives the dialogue
+	sid     string
+	version int64
+}
+
+// maxSaveBatch bounds the saves written in one transaction.
+const maxSaveBatch = 128
+
+// saver writes the queued dialogue saves, as many as are waiting (up to
+// maxSaveBatch) in each transaction, until stopSaves is closed.
+func (db *DB) saver() {
+	defer close(db.saverDone)
+	for {
+		var first *saveRequest
+		select {
+		case first = <-db.saves:
+		case <-db.stopSaves:
+			return
+		}
+		batch := []*saveRequest{first}
+	more:
+		for len(batch) < maxSaveBatch {
+			select {
+			case r := <-db.saves:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		db.saveBatch(batch)
+	}
+}
+
+// saveBatch writes batch in one transaction and tells each request its
+// outcome: a conflict or a missing dialogue fails that save alone; a failed
+// commit fails them all.
+func (db *DB) saveBatch(batch []*saveRequest) {
+	ctx := context.Background()
+	now := db.timestamp()
+	errs := make([]error, len(batch))
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err == nil {
+		ins, upd := tx.StmtContext(ctx, db.insertDialogue), tx.StmtContext(ctx, db.updateDialogue)
+		for i, r := range batch {
+			errs[i] = db.saveOne(ctx, ins, upd, r, now)
+		}
+		err = tx.Commit()
+		if err != nil {
+			tx.Rollback()
+		}
+	}
+	for i, r := range batch {
+		switch {
+		case err != nil:
+			r.done <- fmt.Errorf("save dialogue %s: %w", r.d.SID, err)
+		case errs[i] != nil:
+			r.done <- errs[i]
+		default:
+			d := r.d
+			if d.Version == 0 {
+				d.SID, d.DateCreated = r.sid, now
+			}
+			d.Version, d.DateUpdated = r.version, now
+			r.done <- nil
+		}
+	}
+}
+
+// saveOne writes one save of a batch with the transaction's statements.
+func (db *DB) saveOne(ctx context.Context, ins, upd *sql.Stmt, r *saveRequest, now time.Time) error {
+	d := r.d
+	if d.Version == 0 {
 		sid := d.SID
 		if sid == "" {
 			sid = twilio.NewSID(twilio.PrefixDialogue)
 		}
-		_, err := db.insertDialogue.ExecContext(ctx, sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID,
-			d.Status, blob(d.State), now.Unix(), now.Unix())
-		if err != nil {
+		if _, err := ins.ExecContext(ctx, sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID,
+			d.Status, blob(d.State), now.Unix(), now.Unix()); err != nil {
 			return fmt.Errorf("save dialogue %s/%s: %w", d.Channel, d.UserID, dialogueConstraint(err))
 		}
-		d.SID, d.Version, d.DateCreated, d.DateUpdated = sid, 1, now, now
+		r.sid, r.version = sid, 1
 		return nil
 	}
-
-	res, err := db.updateDialogue.ExecContext(ctx, d.Status, blob(d.State), now.Unix(), d.SID, d.Version)
+	res, err := upd.ExecContext(ctx, d.Status, blob(d.State), now.Unix(), d.SID, d.Version)
 	if err != nil {
 		return fmt.Errorf("save dialogue %s: %w", d.SID, dialogueConstraint(err))
 	}
@@ -102,8 +204,7 @@ func (db *DB) SaveDialogue(ctx context.Context, d *store.Dialogue) error {
 		}
 		return fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
-	d.Version++
-	d.DateUpdated = now
+	r.version = d.Version + 1
 	return nil
 }
 

@@ -41,6 +41,10 @@ type DB struct {
 	// Statements of the per-turn hot path, prepared once.
 	insertDialogue *sql.Stmt
 	updateDialogue *sql.Stmt
+	// saves queue the dialogue saves that the saver writes in batches.
+	saves          chan *saveRequest
+	stopSaves      chan struct{}
+	saverDone      chan struct{}
 	activeDialogue *sql.Stmt
 	assistantRef   *sql.Stmt
 	account        *sql.Stmt
@@ -157,6 +161,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	ckpt.SetMaxOpenConns(1)
 	db.ckpt, db.stopCkpt, db.ckptDone = ckpt, make(chan struct{}), make(chan struct{})
 	go db.checkpointer()
+	db.saves, db.stopSaves, db.saverDone = make(chan *saveRequest, maxSaveBatch), make(chan struct{}), make(chan struct{})
+	go db.saver()
 
 	qpath := QueryLogPath(path)
 	if err := ownerOnly(qpath); err != nil {
@@ -235,6 +241,10 @@ func (db *DB) prepare(ctx context.Context) error {
 // Close closes the database. Calls in flight may fail.
 func (db *DB) Close() error {
 	var errs []error
+	if db.saverDone != nil {
+		close(db.stopSaves)
+		<-db.saverDone
+	}
 	if db.ckpt != nil {
 		close(db.stopCkpt)
 		<-db.ckptDone
