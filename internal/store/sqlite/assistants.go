@@ -492,12 +492,18 @@ func scanValue(s scanner, prefix ...any) (assistant.FieldValue, error) {
 	return v, nil
 }
 
-func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+// readHead reads the assistant's own row, without tasks or field types.
+func readHead(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
 	a, err := scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
 		FROM assistants a WHERE `+resolveAssistant, accountSID, sidOrUniqueName))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
+	return a, err
+}
+
+func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	a, err := readHead(ctx, tx, accountSID, sidOrUniqueName)
 	if err != nil {
 		return nil, err
 	}
@@ -818,12 +824,7 @@ func (db *DB) AssistantTask(ctx context.Context, accountSID, assistantSIDOrName,
 	var a *assistant.Assistant
 	err := db.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
-			FROM assistants a WHERE `+resolveAssistant, accountSID, assistantSIDOrName))
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
+		if a, err = readHead(ctx, tx, accountSID, assistantSIDOrName); err != nil {
 			return err
 		}
 		taskSID, err := taskKind.lookup(ctx, tx, a.SID, taskSIDOrName)
@@ -887,12 +888,7 @@ func (db *DB) AssistantFieldType(ctx context.Context, accountSID, assistantSIDOr
 	var a *assistant.Assistant
 	err := db.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
-			FROM assistants a WHERE `+resolveAssistant, accountSID, assistantSIDOrName))
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
+		if a, err = readHead(ctx, tx, accountSID, assistantSIDOrName); err != nil {
 			return err
 		}
 		typeSID, err := fieldTypeKind.lookup(ctx, tx, a.SID, typeSIDOrName)
