@@ -204,7 +204,7 @@ func (s *Server) createTask(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) getTask(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *Server) updateTask(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *Server) updateTask(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) deleteTask(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ type taskActionsJSON struct {
 
 // taskActions serves a task's Actions: GET shows them, POST replaces them.
 func (s *Server) taskActions(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (s *Server) taskActions(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) taskStatistics(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func (r *request) fieldJSON(a *assistant.Assistant, t *assistant.Task, f assista
 }
 
 func (s *Server) listFields(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -369,7 +369,7 @@ func (s *Server) createField(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) getField(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -381,7 +381,7 @@ func (s *Server) getField(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) deleteField(w http.ResponseWriter, r *request) error {
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
