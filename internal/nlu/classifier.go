@@ -43,6 +43,15 @@ type TrainOptions struct {
 	Context context.Context
 }
 
+// stopped returns, every every-th count, the error that stops training when
+// o.Context is done.
+func (o *TrainOptions) stopped(count, every int) error {
+	if count%every != 0 || o.Context == nil || o.Context.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("stopped: %w", context.Cause(o.Context))
+}
+
 func (o *TrainOptions) defaults() {
 	if o.Epochs <= 0 {
 		o.Epochs = 12
@@ -174,8 +183,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	var fb featureBuf
 	ws := make([][]string, len(examples))
 	for i, e := range examples {
-		if i%1024 == 0 && opts.Context != nil && opts.Context.Err() != nil {
-			return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
+		if err := opts.stopped(i, 1024); err != nil {
+			return nil, err
 		}
 		ws[i] = words(e.Text)
 		feats[i] = slices.Clone(fb.extract(ws[i], c.cross))
@@ -223,8 +232,8 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 	}
 	xs := make([]sparse, len(examples))
 	for i := range examples {
-		if i%1024 == 0 && opts.Context != nil && opts.Context.Err() != nil {
-			return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
+		if err := opts.stopped(i, 1024); err != nil {
+			return nil, err
 		}
 		c.vectorize(ws[i], feats[i], &xs[i])
 	}
@@ -290,13 +299,11 @@ func Fit(examples []Example, opts TrainOptions) (*Classifier, error) {
 				c.b[a.k] += a.step
 				ub[a.k] += t * a.step
 			}
-			if step%256 == 0 {
-				if opts.Context != nil && opts.Context.Err() != nil {
-					return nil, fmt.Errorf("stopped: %w", context.Cause(opts.Context))
-				}
-				if opts.Progress != nil {
-					opts.Progress(step, total)
-				}
+			if err := opts.stopped(step, 256); err != nil {
+				return nil, err
+			}
+			if opts.Progress != nil && step%256 == 0 {
+				opts.Progress(step, total)
 			}
 		}
 	}

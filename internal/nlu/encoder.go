@@ -31,12 +31,20 @@ type Encoder struct {
 // maximum of the word vectors.
 func encoderIn(v *wordVectors) int { return 2 * v.dims }
 
-// input writes the encoder's input for the words ws into x: the unit mean
-// of their vectors, each weighted by a/(a+p(w)) with p(w) the word's
-// frequency estimated from its rank in the vector table (smooth inverse
-// frequency: "the", "a" count little), then the unit element-wise maximum.
-// It reports how many words had a vector.
+// encoderInput writes the encoder's input for the words ws into x: their
+// smooth-inverse-frequency mean (sifMean), then the unit element-wise
+// maximum of their vectors. It reports how many words had a vector.
 func encoderInput(v *wordVectors, ws []string, x []float32) int {
+	n := sifMean(v, ws, x[:v.dims])
+	v.maxPool(ws, x[v.dims:2*v.dims])
+	return n
+}
+
+// sifMean writes into out the unit mean of the vectors of the words ws, each
+// weighted by a/(a+p(w)) with p(w) the word's frequency estimated from its
+// rank in the vector table (smooth inverse frequency: "the", "a" count
+// little), and reports how many words had a vector.
+func sifMean(v *wordVectors, ws []string, out []float32) int {
 	var wb [64]float32
 	weights := wb[:0]
 	for _, w := range ws {
@@ -47,9 +55,7 @@ func encoderInput(v *wordVectors, ws []string, x []float32) int {
 		}
 		weights = append(weights, wt)
 	}
-	n := v.weightedMean(ws, weights, x[:v.dims])
-	v.maxPool(ws, x[v.dims:2*v.dims])
-	return n
+	return v.weightedMean(ws, weights, out)
 }
 
 // sifA is the smoothing of the smooth-inverse-frequency weights.
@@ -154,19 +160,22 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 			}
 		}
 	}
+	// vocabRows appends to dst the rows of the words of ws that have one.
+	vocabRows := func(dst []int32, ws []string) []int32 {
+		for _, w := range ws {
+			if r, ok := vocab[w]; ok {
+				dst = append(dst, r)
+			}
+		}
+		return dst
+	}
 	for _, ex := range examples {
 		x := make([]float32, in)
 		ws := words(ex.Text)
 		if encoderInput(v, ws, x) == 0 {
 			continue
 		}
-		var wr []int32
-		for _, w := range ws {
-			if r, ok := vocab[w]; ok {
-				wr = append(wr, r)
-			}
-		}
-		wrows = append(wrows, wr)
+		wrows = append(wrows, vocabRows(nil, ws))
 		wss = append(wss, ws)
 		y, ok := labelOf[ex.Label]
 		if !ok {
@@ -208,12 +217,13 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 	dz := make([]float32, k)
 	cos := make([]float64, C)
 	wn := make([]float32, C) // norms of the label vectors
+	logits := make([]float64, C)
 	s := float32(opts.Scale)
 	var kept []string
 	xd := make([]float32, in)
 	var wd []int32
 	total, step := opts.Epochs*len(xs), 0
-	for epoch := range opts.Epochs {
+	for range opts.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			lr := float32(opts.Rate * (1 - float64(step)/float64(total)))
@@ -228,13 +238,8 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 				}
 				if len(kept) > 0 && encoderInput(v, kept, xd) > 0 {
 					x = xd
-					wr = wd[:0]
-					for _, w := range kept {
-						if r, ok := vocab[w]; ok {
-							wr = append(wr, r)
-						}
-					}
-					wd = wr
+					wd = vocabRows(wd[:0], kept)
+					wr = wd
 				}
 			}
 			// Forward: h = P x, z = h/|h|, cos_c = z . w_c/|w_c|.
@@ -273,7 +278,6 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 				wn[c] = float32(math.Sqrt(float64(n)))
 				cos[c] = float64(dot / wn[c])
 			}
-			logits := make([]float64, C)
 			for c := range C {
 				logits[c] = float64(s) * cos[c]
 			}
@@ -319,7 +323,6 @@ func TrainEncoder(examples []Example, opts EncoderOptions) (*Encoder, error) {
 				opts.Progress(step, total)
 			}
 		}
-		_ = epoch
 	}
 	e.transpose()
 	return e, nil

@@ -212,8 +212,10 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	}
 	// The element-wise maximum sees the one word that stands out, which
 	// the mean dilutes.
-	var xb [256]float32
-	mx := xb[:c.vecs.dims]
+	// It goes where the encoder reads it, after the smooth-inverse-frequency
+	// mean (see encoderInput).
+	var xb [512]float32
+	mx := xb[c.vecs.dims : 2*c.vecs.dims]
 	c.vecs.maxPool(ws, mx)
 	for d, x := range mx {
 		v.idx = append(v.idx, c.vecRow+int32(c.vecs.dims+d))
@@ -222,11 +224,10 @@ func (c *Classifier) vectorize(ws []string, fs []feature, v *sparse) {
 	if c.enc == nil {
 		return
 	}
-	var eb [512]float32
 	var zb [512]float32
-	x := eb[:c.enc.in]
+	x := xb[:c.enc.in]
 	z := zb[:c.enc.out]
-	encoderInput(c.vecs, ws, x)
+	sifMean(c.vecs, ws, x[:c.vecs.dims])
 	c.enc.encode(x, ws, z)
 	for d, zv := range z {
 		v.idx = append(v.idx, c.encRow+int32(d))

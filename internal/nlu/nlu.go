@@ -7,8 +7,9 @@
 // matching the words of a value of the field's type. An utterance no sample
 // matches goes to a [Classifier] trained on the samples and on a background
 // of everyday requests the assistant does not claim: its most probable task,
-// when that is not the background and its probability reaches the threshold,
-// else no task (the engine's fallback). [Fit] and [Classifier.Rank] are the
+// unless the background (and the tasks a listen leaves out) outweighs it past
+// the threshold ([BackgroundThreshold]) and the utterance contains none of
+// the task's samples, else no task (the engine's fallback). [Fit] and [Classifier.Rank] are the
 // classifier alone, as `parley eval` measures it. The package is pure: no
 // I/O, no clock.
 package nlu
@@ -75,7 +76,7 @@ type Model struct {
 	phrases map[string][][]string
 	// legacy models were built before the threshold was a share of the
 	// background's probability: they keep the rule they were built with
-	// (see classifyLegacy) until they are rebuilt.
+	// (see decideLegacy) until they are rebuilt.
 	legacy bool
 }
 
@@ -401,12 +402,7 @@ func decideLegacy(all []Scored, allowed []string, threshold float64) ([]Scored, 
 	if len(all) == 0 || all[0].Label == backgroundLabel {
 		return nil, false
 	}
-	var ranked []Scored
-	for _, s := range all {
-		if s.Label != backgroundLabel && (len(allowed) == 0 || slices.Contains(allowed, s.Label)) {
-			ranked = append(ranked, s)
-		}
-	}
+	ranked, _ := decide(all, allowed, 0)
 	return ranked, len(ranked) > 0 && ranked[0].Prob >= threshold
 }
 
