@@ -280,17 +280,11 @@ func account(e *env, db *sqlite.DB) (store.Account, error) {
 // accountFor is account; quiet creates a new account without printing it,
 // for throwaway stores.
 func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
-	sid, token := e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
-	if (sid == "") != (token == "") {
-		return store.Account{}, errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
+	sid, token, err := pinnedAccount(e)
+	if err != nil {
+		return store.Account{}, err
 	}
 	if sid != "" {
-		if !twilio.IsSID(twilio.PrefixAccount, sid) {
-			return store.Account{}, fmt.Errorf("PARLEY_ACCOUNT_SID %q is not an account SID (AC and 32 hex digits)", sid)
-		}
-		if len(token) < minAuthToken {
-			return store.Account{}, fmt.Errorf("PARLEY_AUTH_TOKEN has %d characters; a pinned auth token needs at least %d (Twilio's are 32 hex digits)", len(token), minAuthToken)
-		}
 		a, err := db.Account(e.ctx, sid)
 		if errors.Is(err, store.ErrNotFound) {
 			a = store.Account{SID: sid, AuthToken: token, FriendlyName: "pinned"}
@@ -323,6 +317,24 @@ func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
 		fmt.Fprintln(e.stderr, "(shown once: set PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN to pin them)")
 	}
 	return a, nil
+}
+
+// pinnedAccount returns the account SID and auth token that
+// PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN pin, both empty when they pin
+// none, or why they cannot pin one.
+func pinnedAccount(e *env) (sid, token string, err error) {
+	sid, token = e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
+	switch {
+	case (sid == "") != (token == ""):
+		return "", "", errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
+	case sid == "":
+		return "", "", nil
+	case !twilio.IsSID(twilio.PrefixAccount, sid):
+		return "", "", fmt.Errorf("PARLEY_ACCOUNT_SID %q is not an account SID (AC and 32 hex digits)", sid)
+	case len(token) < minAuthToken:
+		return "", "", fmt.Errorf("PARLEY_AUTH_TOKEN has %d characters; a pinned auth token needs at least %d (Twilio's are 32 hex digits)", len(token), minAuthToken)
+	}
+	return sid, token, nil
 }
 
 // minAuthToken is the length a pinned auth token must have at least.

@@ -150,7 +150,6 @@ func runServe(e *env, args []string) error {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", m.Handler())
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -165,6 +164,7 @@ func runServe(e *env, args []string) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	mux.Handle("GET /metrics", m.Handler())
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -287,14 +287,11 @@ func checkServe(e *env, dir string, settings []struct{ k, v string }) error {
 	for _, s := range settings {
 		fmt.Fprintf(e.stdout, "%-17s %s\n", s.k, s.v)
 	}
-	sid, token := e.getenv("PARLEY_ACCOUNT_SID"), e.getenv("PARLEY_AUTH_TOKEN")
-	if (sid == "") != (token == "") {
-		return errors.New("set both PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN, or neither")
+	sid, token, err := pinnedAccount(e)
+	if err != nil {
+		return err
 	}
 	if sid != "" {
-		if len(token) < minAuthToken {
-			return fmt.Errorf("PARLEY_AUTH_TOKEN has %d characters; a pinned auth token needs at least %d", len(token), minAuthToken)
-		}
 		fmt.Fprintf(e.stdout, "%-17s %s (auth token %s…, pinned)\n", "account", sid, token[:4])
 	}
 	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {

@@ -120,18 +120,17 @@ func (b *Builder) next(ctx context.Context) bool {
 		return true
 	}
 	err = train(ctx, b.s, a, mb, b.opts.KeepModels)
-	switch {
-	case errors.Is(err, ErrBuildInterrupted):
+	if errors.Is(err, ErrBuildInterrupted) {
 		log.Info("model build interrupted; back in the queue")
 		b.observe("interrupted")
 		return false
-	case err != nil:
+	}
+	if err != nil {
 		log.Warn("model build failed", "error", err)
-		b.observe(mb.Status)
-	default:
-		b.observe(mb.Status)
+	} else {
 		log.Info("model build completed", "duration", mb.BuildDuration)
 	}
+	b.observe(mb.Status)
 	b.callback(ctx, log, mb)
 	return true
 }

@@ -109,7 +109,7 @@ func (cc *compiledCache) put(sid string, c *compiled) {
 	}
 }
 
-// len and size report what the cache holds.
+// len reports how many compiled assistants the cache holds.
 func (cc *compiledCache) len() int {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()

@@ -263,7 +263,7 @@ func (c *Client) do(ctx context.Context, req Request) (*Response, error) {
 	if method != http.MethodGet && method != http.MethodPost {
 		return nil, &Error{Code: twilio.CodeInvalidURL, URL: req.URL, Msg: fmt.Sprintf("method %q is neither GET nor POST", req.Method)}
 	}
-	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !c.hosts[strings.ToLower(u.Hostname())] && !c.ipDialable(ip) {
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !c.ipDialable(ip) {
 		return nil, &Error{Code: twilio.CodeHTTPRetrieval, URL: req.URL, Msg: "target refused", Err: errRefusedIP}
 	}
 	ctx = context.WithValue(ctx, signingKey{}, signing{req.AuthToken, req.Params})
