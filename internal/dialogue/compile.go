@@ -116,8 +116,8 @@ func (cc *compiledCache) len() int {
 	return cc.lru.Len()
 }
 
-// size estimates the bytes a compiled assistant holds: its model, and its
-// tasks and samples.
+// size estimates the bytes a compiled assistant holds: its model and its
+// tasks.
 func (c *compiled) size() int {
 	n := 4096
 	if s, ok := c.nlu.(interface{ Size() int }); ok {
@@ -125,9 +125,6 @@ func (c *compiled) size() int {
 	}
 	for _, t := range c.a.Tasks {
 		n += 2048 + len(t.Actions)
-		for _, sm := range t.Samples {
-			n += 128 + len(sm.TaggedText)
-		}
 	}
 	return n
 }
@@ -165,6 +162,11 @@ func (e *Engine) compile(ctx context.Context, a *assistant.Assistant, build stri
 		return nil, err
 	}
 	c.nlu, c.build = model, build
+	// The model holds what routing needs of the samples: the compiled
+	// assistant lets go of them (a is its own copy, read for it).
+	for i := range a.Tasks {
+		a.Tasks[i].Samples = nil
+	}
 	return c, nil
 }
 

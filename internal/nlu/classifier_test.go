@@ -219,3 +219,41 @@ func TestFitStopsWhenContextEnds(t *testing.T) {
 		t.Errorf("training went on for %d progress reports after the context ended", calls-1)
 	}
 }
+
+// TestQuantizedWeights: a trained classifier keeps its weights in a byte
+// each, a quarter of float32, and ranks as the float32 weights do, with
+// probabilities within a hundredth.
+func TestQuantizedWeights(t *testing.T) {
+	exact, err := Fit(smallExamples, TrainOptions{float32: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Fit(smallExamples, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.w != nil || len(c.q) != len(exact.w) || len(c.scale)*len(c.labels) != len(c.q) {
+		t.Fatalf("trained classifier: %d float32 weights, %d quantized, %d scales; want none, %d, %d", len(c.w), len(c.q), len(c.scale), len(exact.w), len(exact.w)/len(c.labels))
+	}
+	for _, text := range []string{"hello there", "reserve dinner for four", "when do you close", "see you", "booking for tonight", "what is the capital of peru", ""} {
+		want, got := exact.Rank(text, nil), c.Rank(text, nil)
+		if want[0].Label != got[0].Label {
+			t.Errorf("Rank(%q)[0] = %v, float32 weights: %v", text, got[0], want[0])
+		}
+		for i := range want {
+			j := slices.IndexFunc(got, func(s Scored) bool { return s.Label == want[i].Label })
+			if math.Abs(got[j].Prob-want[i].Prob) > 0.01 {
+				t.Errorf("Rank(%q): P(%s) = %.4f, float32 weights: %.4f", text, want[i].Label, got[j].Prob, want[i].Prob)
+			}
+		}
+	}
+	// Each weight is within half a step of its row's scale.
+	K := len(c.labels)
+	for r, s := range c.scale {
+		for k := range K {
+			if d := float32(c.q[r*K+k])*s - exact.w[r*K+k]; d > s/2+1e-7 || d < -s/2-1e-7 {
+				t.Fatalf("row %d label %d: %v quantized to %v (scale %v)", r, k, exact.w[r*K+k], float32(c.q[r*K+k])*s, s)
+			}
+		}
+	}
+}

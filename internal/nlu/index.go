@@ -13,7 +13,7 @@ import (
 // group's control word and then its slots, and the garbage collector has
 // nothing to scan in it. It is built once and then only read.
 type featureIndex struct {
-	slots []indexSlot // a power of two of them, at most half full
+	slots []indexSlot // a power of two of them, at most three quarters full
 	shift uint        // 64 - log2(len(slots))
 	n     int
 }
@@ -26,7 +26,7 @@ type indexSlot struct {
 // newFeatureIndex returns an index with room for n hashes.
 func newFeatureIndex(n int) *featureIndex {
 	size := 8
-	for size < 2*n {
+	for 3*size < 4*n {
 		size *= 2
 	}
 	return &featureIndex{slots: make([]indexSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}

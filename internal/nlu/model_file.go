@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"unsafe"
 )
 
 // modelVersion is the version of the model file format.
@@ -49,11 +50,15 @@ type fieldsFile struct {
 type taskFieldFile struct{ Name, FieldType string }
 
 type classifierFile struct {
-	Labels    []string
-	Hashes    []uint64 // feature hashes, sorted
-	Rows      []int32  // row of each hash
-	IDF       []float32
+	Labels []string
+	Hashes []uint64 // feature hashes, sorted
+	Rows   []int32  // row of each hash
+	IDF    []float32
+	// W holds the weights in float32, in files written before they were
+	// quantized; Q (int8 as bytes) and Scale hold them since.
 	W, B      []float32
+	Q         []byte
+	Scale     []float32
 	Vectors   bool
 	VecRow    int32
 	VecWeight float32
@@ -142,7 +147,7 @@ func LoadModel(data []byte, types TypeResolver) (*Model, error) {
 
 // file returns c as stored.
 func (c *Classifier) file() *classifierFile {
-	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b,
+	cf := &classifierFile{Labels: c.labels, IDF: c.idf, W: c.w, B: c.b, Q: unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.q))), len(c.q)), Scale: c.scale,
 		Vectors: c.vecs != nil, VecRow: c.vecRow, VecWeight: c.vecWeight, MaxWeight: c.maxWeight, MaxIDF: c.maxIDF, Cross: c.cross}
 	if c.enc != nil {
 		cf.EncoderSum, cf.EncoderRow, cf.EncoderWeight = c.enc.sum, c.encRow, c.encWeight
@@ -156,7 +161,7 @@ func (c *Classifier) file() *classifierFile {
 func (cf *classifierFile) classifier() (*Classifier, error) {
 	K := len(cf.Labels)
 	rows := len(cf.IDF)
-	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxWeight: cf.MaxWeight, maxIDF: cf.MaxIDF, cross: cf.Cross}
+	c := &Classifier{labels: cf.Labels, idf: cf.IDF, w: cf.W, b: cf.B, scale: cf.Scale, q: unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(cf.Q))), len(cf.Q)), vecRow: cf.VecRow, vecWeight: cf.VecWeight, maxWeight: cf.MaxWeight, maxIDF: cf.MaxIDF, cross: cf.Cross}
 	if cf.Vectors {
 		vecs, err := englishVectors()
 		if err != nil {
@@ -188,7 +193,11 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 	switch {
 	case K < 2:
 		return nil, errors.New("classifier: fewer than two labels")
-	case len(cf.B) != K || len(cf.W) != rows*K:
+	case len(cf.B) != K:
+		return nil, errors.New("classifier: weights of the wrong size")
+	case cf.W != nil && (len(cf.W) != rows*K || cf.Q != nil || cf.Scale != nil):
+		return nil, errors.New("classifier: weights of the wrong size")
+	case cf.W == nil && (len(cf.Q) != rows*K || len(cf.Scale) != rows):
 		return nil, errors.New("classifier: weights of the wrong size")
 	case len(cf.Hashes) != len(cf.Rows) || !slices.IsSortedFunc(cf.Hashes, cmp.Compare[uint64]):
 		return nil, errors.New("classifier: damaged feature index")
@@ -201,5 +210,7 @@ func (cf *classifierFile) classifier() (*Classifier, error) {
 		}
 		c.index.set(h, r)
 	}
+	// A classifier stored with float32 weights keeps them, and classifies
+	// exactly as it did, until its model is rebuilt.
 	return c, nil
 }

@@ -51,7 +51,7 @@ func TestLoadModelErrors(t *testing.T) {
 		t.Error("garbage loaded")
 	}
 	m := testModelWith(t, ModelOptions{Classifier: true})
-	m.clf.w = m.clf.w[:len(m.clf.w)-1]
+	m.clf.q = m.clf.q[:len(m.clf.q)-1]
 	data, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)

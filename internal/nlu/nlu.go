@@ -610,7 +610,7 @@ func (m *Model) Size() int {
 	}
 	n += 64 * len(m.patterns)
 	if c := m.clf; c != nil {
-		n += 4*(len(c.w)+len(c.idf)+len(c.b)) + 16*len(c.index.slots)
+		n += len(c.q) + 4*(len(c.w)+len(c.scale)+len(c.idf)+len(c.b)) + 16*len(c.index.slots)
 		for _, l := range c.labels {
 			n += len(l) + 16
 		}

@@ -154,8 +154,9 @@ func (c refClassifier) Rank(text string, allowed []string) []Scored {
 	K := len(c.labels)
 	acc := slices.Clone(c.b)
 	for j, row := range idx {
+		x := val[j] * c.scale[row]
 		for k := range K {
-			acc[k] += c.w[int(row)*K+k] * val[j]
+			acc[k] += float32(c.q[int(row)*K+k]) * x
 		}
 	}
 	var s []float64
