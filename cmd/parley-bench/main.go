@@ -110,6 +110,7 @@ func main() {
 	flag.IntVar(&cfg.max, "n", 1_000_000, "most turns sent in one run")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds; each runs both servers, alternating which goes first")
 	memory := flag.Int("memory", 0, "instead of the turn benchmark, measure the resident memory of a server with `N` assistants of 50 tasks x 10 samples after one turn to each")
+	before := flag.String("before", "", "with -memory: `path` of another parley binary to measure the same way, as the baseline")
 	flag.Float64Var(&cfg.load, "load", 0.5, "rate of the open-loop runs, as a fraction of Parley's median maximum throughput")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: parley-bench -parley PATH [flags]\n\n")
@@ -131,7 +132,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "parley-bench: -memory must be positive")
 		os.Exit(2)
 	case *memory > 0:
-		err = runMemory(cfg, *memory, os.Stdout, os.Stderr)
+		err = runMemory(cfg, *memory, *before, os.Stdout, os.Stderr)
 	case cfg.clients < 1 || cfg.users < 1 || cfg.workers < 1 || cfg.rounds < 1 || cfg.max < 1 || cfg.duration <= 0 || cfg.load <= 0:
 		fmt.Fprintln(os.Stderr, "parley-bench: -c, -users, -senders, -rounds, -n, -d and -load must be positive")
 		os.Exit(2)

@@ -56,9 +56,11 @@ type memoryRun struct {
 // runMemory imports n assistants of 50 tasks x 10 samples into a fresh data
 // directory, then, for each cache size, starts "parley serve" on it, sends
 // one custom-channel turn to each assistant and reads the process's resident
-// set size from /proc. The run with an unbounded cache is the baseline: every
-// assistant stays compiled, as before the cache was bounded.
-func runMemory(cfg config, n int, stdout, stderr io.Writer) error {
+// set size from /proc. With an unbounded cache every assistant stays
+// compiled. before, when not empty, is another parley binary measured the
+// same way in the same run (its own import, the default cache): the
+// baseline.
+func runMemory(cfg config, n int, before string, stdout, stderr io.Writer) error {
 	if runtime.GOOS != "linux" {
 		return fmt.Errorf("-memory reads /proc: Linux only")
 	}
@@ -82,17 +84,33 @@ func runMemory(cfg config, n int, stdout, stderr io.Writer) error {
 	}
 	sid, token := "AC"+randHex(16), randHex(16)
 	env := []string{"PARLEY_ACCOUNT_SID=" + sid, "PARLEY_AUTH_TOKEN=" + token}
-	data := filepath.Join(dir, "data")
-	fmt.Fprintf(stderr, "importing and building %d assistants...\n", n)
-	imp := exec.Command(parleyPath, "import", "--data", data, schemas)
-	imp.Env = append(os.Environ(), env...)
-	if out, err := imp.CombinedOutput(); err != nil {
-		return fmt.Errorf("parley import: %v: %s", err, out)
-	}
 
+	type server struct{ label, path, cacheMB string }
+	servers := []server{{"parley, --cache-mb 128 (the default)", parleyPath, "128"}, {"parley, --cache-mb 100000 (unbounded)", parleyPath, "100000"}}
+	if before != "" {
+		beforePath, err := filepath.Abs(before)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, server{"-before binary, --cache-mb 128", beforePath, "128"})
+	}
 	var runs []memoryRun
-	for _, c := range []struct{ label, mb string }{{"--cache-mb 128 (the default)", "128"}, {"--cache-mb 100000 (unbounded: before)", "100000"}} {
-		s, err := startServer("parley", parleyPath, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--cache-mb", c.mb}, env, filepath.Join(dir, "parley.log"))
+	imported := map[string]string{} // binary -> its data directory
+	for _, sv := range servers {
+		data, ok := imported[sv.path]
+		if !ok {
+			// Each binary imports and builds the models itself, in its own
+			// model format.
+			data = filepath.Join(dir, fmt.Sprintf("data%d", len(imported)))
+			fmt.Fprintf(stderr, "%s: importing and building %d assistants...\n", sv.path, n)
+			imp := exec.Command(sv.path, "import", "--data", data, schemas)
+			imp.Env = append(os.Environ(), env...)
+			if out, err := imp.CombinedOutput(); err != nil {
+				return fmt.Errorf("%s import: %v: %s", sv.path, err, out)
+			}
+			imported[sv.path] = data
+		}
+		s, err := startServer("parley", sv.path, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--cache-mb", sv.cacheMB}, env, filepath.Join(dir, "parley.log"))
 		if err != nil {
 			return err
 		}
@@ -101,16 +119,15 @@ func runMemory(cfg config, n int, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		r.label = c.label
+		r.label = sv.label
 		fmt.Fprintf(stderr, "%s: RSS %d kB idle, %d kB after %d turns (%d kB anonymous), peak %d kB\n", r.label, r.idle, r.after, n, r.anon, r.hw)
 		runs = append(runs, r)
 	}
 
 	fmt.Fprintf(stdout, "### Resident memory of %d assistants of 50 tasks x 10 samples\n\n", n)
-	fmt.Fprintf(stdout, "| server | RSS at start (MB) | RSS after one turn each (MB) | peak RSS (MB) | after / unbounded |\n|---|--:|--:|--:|--:|\n")
-	base := runs[len(runs)-1].after
+	fmt.Fprintf(stdout, "| server | RSS at start (MB) | RSS after one turn each (MB) | peak RSS (MB) | after / first row's |\n|---|--:|--:|--:|--:|\n")
 	for _, r := range runs {
-		fmt.Fprintf(stdout, "| %s | %.0f | %.0f | %.0f | %.2f |\n", r.label, float64(r.idle)/1e3, float64(r.after)/1e3, float64(r.hw)/1e3, float64(r.after)/float64(base))
+		fmt.Fprintf(stdout, "| %s | %.0f | %.0f | %.0f | %.2f |\n", r.label, float64(r.idle)/1e3, float64(r.after)/1e3, float64(r.hw)/1e3, float64(r.after)/float64(runs[0].after))
 	}
 	fmt.Fprintf(stdout, "\nCommand: `%s`\n\n", commandLine())
 	fmt.Fprintf(stdout, "Machine: %d CPUs (%s), %s/%s, kernel %s; %s\n\n", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH, kernel(), builtWith(parleyPath))

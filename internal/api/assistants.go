@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,6 +92,28 @@ func (s *Server) assistantRef(r *request) (store.AssistantRef, error) {
 // loadAssistant reads the path's assistant whole.
 func (s *Server) loadAssistant(r *request) (*assistant.Assistant, error) {
 	a, err := s.Store.Assistant(r.Context(), r.account.SID, r.PathValue("Assistant"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(r.URL.Path)
+	}
+	return a, err
+}
+
+// An outlineReader reads an assistant with its tasks and field types but
+// not their fields, samples and values.
+type outlineReader interface {
+	AssistantOutline(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
+}
+
+// loadOutline reads the path's assistant, with its tasks and field types,
+// for the handlers that need no more of them than their names and SIDs:
+// with a store that is an outlineReader, without their fields, samples and
+// values.
+func (s *Server) loadOutline(r *request) (*assistant.Assistant, error) {
+	or, ok := s.Store.(outlineReader)
+	if !ok {
+		return s.loadAssistant(r)
+	}
+	a, err := or.AssistantOutline(r.Context(), r.account.SID, r.PathValue("Assistant"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(r.URL.Path)
 	}
@@ -201,7 +224,7 @@ func apply[T any](dst *T, v *T) {
 }
 
 func (s *Server) getAssistant(w http.ResponseWriter, r *request) error {
-	a, err := s.loadAssistant(r)
+	a, err := s.loadOutline(r)
 	if err != nil {
 		return err
 	}
@@ -214,7 +237,7 @@ func (s *Server) updateAssistant(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	if p.Defaults != nil {
-		cur, err := s.loadAssistant(r)
+		cur, err := s.loadOutline(r)
 		if err != nil {
 			return err
 		}
@@ -302,9 +325,9 @@ func (s *Server) document(param string) handlerFunc {
 			if param == "StyleSheet" {
 				p = store.AssistantPatch{StyleSheet: doc}
 			} else {
-				cur, err := s.Store.Assistant(r.Context(), r.account.SID, ref.SID)
+				cur, err := s.loadOutline(r)
 				if err != nil {
-					return storeError(r, "assistant", "", err)
+					return err
 				}
 				if err := checkDefaultTargets(cur, doc); err != nil {
 					return err
@@ -313,8 +336,8 @@ func (s *Server) document(param string) handlerFunc {
 			if a, err = s.Store.UpdateAssistant(r.Context(), r.account.SID, ref.SID, p); err != nil {
 				return storeError(r, "assistant", "", err)
 			}
-		} else if a, err = s.Store.Assistant(r.Context(), r.account.SID, ref.SID); err != nil {
-			return storeError(r, "assistant", "", err)
+		} else if a, err = s.loadOutline(r); err != nil {
+			return err
 		}
 		data := get(a)
 		if len(data) == 0 {

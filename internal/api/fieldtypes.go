@@ -73,9 +73,14 @@ func (r *request) fieldTypeJSON(a *assistant.Assistant, ft assistant.FieldType) 
 }
 
 // loadFieldType reads the path's assistant and field type ({FieldType}: SID
-// or unique name).
-func (s *Server) loadFieldType(r *request) (*assistant.Assistant, *assistant.FieldType, error) {
-	a, err := s.loadAssistant(r)
+// or unique name): the whole assistant, or, unless whole, its outline (no
+// fields, samples or field values).
+func (s *Server) loadFieldType(r *request, whole bool) (*assistant.Assistant, *assistant.FieldType, error) {
+	load := s.loadOutline
+	if whole {
+		load = s.loadAssistant
+	}
+	a, err := load(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -99,7 +104,7 @@ type fieldTypeReader interface {
 func (s *Server) loadOneFieldType(r *request) (*assistant.Assistant, *assistant.FieldType, error) {
 	fr, ok := s.Store.(fieldTypeReader)
 	if !ok {
-		return s.loadFieldType(r)
+		return s.loadFieldType(r, true)
 	}
 	a, err := fr.AssistantFieldType(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("FieldType"))
 	if errors.Is(err, store.ErrNotFound) {
@@ -112,7 +117,7 @@ func (s *Server) loadOneFieldType(r *request) (*assistant.Assistant, *assistant.
 }
 
 func (s *Server) listFieldTypes(w http.ResponseWriter, r *request) error {
-	a, err := s.loadAssistant(r)
+	a, err := s.loadOutline(r)
 	if err != nil {
 		return err
 	}
@@ -130,7 +135,7 @@ func (s *Server) createFieldType(w http.ResponseWriter, r *request) error {
 	if strings.HasPrefix(name, "Twilio.") {
 		return invalid("UniqueName", "%q: names starting with Twilio. are the built-in types'", name)
 	}
-	a, err := s.loadAssistant(r)
+	a, err := s.loadOutline(r)
 	if err != nil {
 		return err
 	}
@@ -145,7 +150,7 @@ func (s *Server) createFieldType(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) getFieldType(w http.ResponseWriter, r *request) error {
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadFieldType(r, false)
 	if err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func (s *Server) updateFieldType(w http.ResponseWriter, r *request) error {
 	if err := r.form.checkNames(); err != nil {
 		return err
 	}
-	a, ft, err := s.loadFieldType(r)
+	a, ft, err := s.loadFieldType(r, false)
 	if err != nil {
 		return err
 	}
@@ -169,7 +174,8 @@ func (s *Server) updateFieldType(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) deleteFieldType(w http.ResponseWriter, r *request) error {
-	a, ft, err := s.loadFieldType(r)
+	// Whole: the fields of every task are checked for the type.
+	a, ft, err := s.loadFieldType(r, true)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/parleyhq/parley/internal/fields"
 	"net/http"
 	"net/url"
 
@@ -170,7 +171,7 @@ func taskPatch(f form) (store.TaskPatch, error) {
 }
 
 func (s *Server) listTasks(w http.ResponseWriter, r *request) error {
-	a, err := s.loadAssistant(r)
+	a, err := s.loadOutline(r)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (s *Server) createTask(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.loadAssistant(r)
+	a, err := s.loadOutline(r)
 	if err != nil {
 		return err
 	}
@@ -349,7 +350,7 @@ func (s *Server) createField(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, t, err := s.loadTask(r)
+	a, t, err := s.loadOneTask(r)
 	if err != nil {
 		return err
 	}
@@ -358,7 +359,15 @@ func (s *Server) createField(w http.ResponseWriter, r *request) error {
 	}
 	// The type is a built-in, or one of the assistant's own by unique name
 	// or SID (kept as given, as Twilio showed it).
-	if !knownFieldType(a, ftype) {
+	known := fields.IsBuiltin(ftype)
+	if !known {
+		outline, err := s.loadOutline(r)
+		if err != nil {
+			return err
+		}
+		known = knownFieldType(outline, ftype)
+	}
+	if !known {
 		return invalid("FieldType", "%q is neither a built-in Twilio.* type nor a field type of this assistant", ftype)
 	}
 	f, err := s.Store.CreateField(r.Context(), r.account.SID, a.SID, t.SID, assistant.Field{UniqueName: name, FieldType: ftype})

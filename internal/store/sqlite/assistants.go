@@ -389,7 +389,7 @@ func (db *DB) Assistant(ctx context.Context, accountSID, sidOrUniqueName string)
 	var a *assistant.Assistant
 	err := db.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = readAssistant(ctx, tx, accountSID, sidOrUniqueName)
+		a, err = readAssistant(ctx, tx, accountSID, sidOrUniqueName, true)
 		return err
 	})
 	if err != nil {
@@ -502,7 +502,26 @@ func readHead(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName strin
 	return a, err
 }
 
-func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+// AssistantOutline returns the assistant of account accountSID that
+// sidOrUniqueName names, with its tasks and field types but not what they
+// hold (fields, samples, field values): what listing tasks or field types,
+// or checking names and quotas, needs. Errors: [store.ErrNotFound].
+func (db *DB) AssistantOutline(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	var a *assistant.Assistant
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = readAssistant(ctx, tx, accountSID, sidOrUniqueName, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get assistant %s: %w", sidOrUniqueName, err)
+	}
+	return a, nil
+}
+
+// readAssistant reads an assistant with its tasks and field types, and,
+// when whole, their fields, samples and values.
+func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string, whole bool) (*assistant.Assistant, error) {
 	a, err := readHead(ctx, tx, accountSID, sidOrUniqueName)
 	if err != nil {
 		return nil, err
@@ -522,6 +541,9 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	if !whole {
+		return a, readFieldTypes(ctx, tx, a, false)
 	}
 	err = each(ctx, tx, `SELECT f.task_sid, `+fieldColumns+`
 		FROM fields f JOIN tasks t ON t.sid = f.task_sid
@@ -553,9 +575,13 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 	if err != nil {
 		return nil, fmt.Errorf("samples: %w", err)
 	}
+	return a, readFieldTypes(ctx, tx, a, true)
+}
 
+// readFieldTypes reads a's field types, and their values when withValues.
+func readFieldTypes(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, withValues bool) error {
 	typeIndex := map[string]int{}
-	err = each(ctx, tx, `SELECT `+fieldTypeColumns+`
+	err := each(ctx, tx, `SELECT `+fieldTypeColumns+`
 		FROM field_types ft WHERE ft.assistant_sid = ? ORDER BY ft.position, ft.id`, []any{a.SID}, func(rows *sql.Rows) error {
 		ft, err := scanFieldType(rows)
 		if err != nil {
@@ -566,7 +592,10 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("field types: %w", err)
+		return fmt.Errorf("field types: %w", err)
+	}
+	if !withValues {
+		return nil
 	}
 	err = each(ctx, tx, `SELECT v.field_type_sid, `+valueColumns+`
 		FROM field_values v JOIN field_types ft ON ft.sid = v.field_type_sid
@@ -581,9 +610,9 @@ func readAssistant(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
+		return fmt.Errorf("field values: %w", err)
 	}
-	return a, nil
+	return nil
 }
 
 // each runs query and calls f for every row.

@@ -642,3 +642,35 @@ func testAssistantTask(t *testing.T, s Store) {
 	_, err = s.AssistantTask(ctx, other.SID, full.SID, full.Tasks[0].SID)
 	wantErr(t, "AssistantTask of another account", err, store.ErrNotFound)
 }
+
+// testAssistantOutline: the outline of an assistant is the whole assistant
+// without its tasks' fields and samples and its field types' values.
+func testAssistantOutline(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "outline")
+	a := namedAssistant(t, s, acct, "outline")
+	want := getOK(t, s, acct.SID, a.SID)
+	if len(want.Tasks) == 0 || len(want.FieldTypes) == 0 {
+		t.Fatalf("the test assistant has %d tasks and %d field types; want some of each", len(want.Tasks), len(want.FieldTypes))
+	}
+	for i := range want.Tasks {
+		want.Tasks[i].Fields, want.Tasks[i].Samples = nil, nil
+	}
+	for i := range want.FieldTypes {
+		want.FieldTypes[i].Values = nil
+	}
+	for _, key := range []string{a.SID, a.UniqueName} {
+		got, err := s.AssistantOutline(ctx, acct.SID, key)
+		if err != nil {
+			t.Fatalf("AssistantOutline %s: %v", key, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("outline of %s (-whole, emptied +outline):\n%s", key, diff)
+		}
+	}
+	_, err := s.AssistantOutline(ctx, acct.SID, "no-such-assistant")
+	wantErr(t, "AssistantOutline of no assistant", err, store.ErrNotFound)
+	other := newAccount(t, s, "outline-other")
+	_, err = s.AssistantOutline(ctx, other.SID, a.SID)
+	wantErr(t, "AssistantOutline of another account", err, store.ErrNotFound)
+}

@@ -65,6 +65,7 @@ type Store interface {
 	PruneModels(ctx context.Context, assistantSID string, keep int) (int64, error)
 	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
 	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
+	AssistantOutline(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
 	CountSamples(ctx context.Context, assistantSID string) (int, error)
 	AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error)
 	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
@@ -101,6 +102,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("prune-models", func(t *testing.T) { testPruneModels(t, open(t)) })
 	t.Run("restore-keeps-sids", func(t *testing.T) { testRestoreKeepsSIDs(t, open(t)) })
 	t.Run("assistant-task", func(t *testing.T) { testAssistantTask(t, open(t)) })
+	t.Run("assistant-outline", func(t *testing.T) { testAssistantOutline(t, open(t)) })
 	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
 	t.Run("purge-queries", func(t *testing.T) { testPurgeQueries(t, open(t)) })

@@ -1,0 +1,105 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/twilio"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+// wholeCounter counts the reads of whole assistants.
+type wholeCounter struct {
+	*sqlite.DB
+	n atomic.Int32
+}
+
+func (c *wholeCounter) Assistant(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	c.n.Add(1)
+	return c.DB.Assistant(ctx, accountSID, sidOrUniqueName)
+}
+
+// TestRequestsReadNoWholeAssistant: requests about an assistant's tasks,
+// field types, fields or samples, and the assistant resource itself, never
+// read the whole assistant (every sample and field value): their cost does
+// not grow with what they do not touch.
+func TestRequestsReadNoWholeAssistant(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
+	if err := db.CreateAccount(t.Context(), acct); err != nil {
+		t.Fatal(err)
+	}
+	a := &assistant.Assistant{AccountSID: acct.SID, UniqueName: "shop", FriendlyName: "shop",
+		FieldTypes: []assistant.FieldType{{UniqueName: "color", Values: []assistant.FieldValue{{Language: "en-US", Value: "red"}}}}}
+	for _, name := range []string{"order", "track"} {
+		a.Tasks = append(a.Tasks, assistant.Task{UniqueName: name, Samples: []assistant.Sample{{Language: "en-US", TaggedText: name + " something"}}})
+	}
+	if _, err := db.ImportAssistant(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	hooks, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, hooks, dialogue.Options{})
+	t.Cleanup(func() { eng.Close() })
+	counter := &wholeCounter{DB: db}
+	mux := http.NewServeMux()
+	(&api.Server{Store: counter, Engine: eng}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	for _, rq := range []struct {
+		method, path string
+		form         url.Values
+	}{
+		{"GET", "/v1/Assistants/shop", nil},
+		{"POST", "/v1/Assistants/shop", url.Values{"FriendlyName": {"the shop"}}},
+		{"POST", "/v1/Assistants/shop/Defaults", url.Values{"Defaults": {`{"defaults":{"fallback":"task://order"}}`}}},
+		{"GET", "/v1/Assistants/shop/Defaults", nil},
+		{"POST", "/v1/Assistants/shop/StyleSheet", url.Values{"StyleSheet": {`{"style_sheet":{"voice":{"say_voice":"Polly.Joanna"}}}`}}},
+		{"GET", "/v1/Assistants/shop/StyleSheet", nil},
+		{"GET", "/v1/Assistants/shop/Tasks", nil},
+		{"POST", "/v1/Assistants/shop/Tasks", url.Values{"UniqueName": {"cancel"}}},
+		{"GET", "/v1/Assistants/shop/Tasks/order", nil},
+		{"POST", "/v1/Assistants/shop/Tasks/order/Fields", url.Values{"UniqueName": {"qty"}, "FieldType": {"Twilio.NUMBER"}}},
+		{"POST", "/v1/Assistants/shop/Tasks/order/Fields", url.Values{"UniqueName": {"shade"}, "FieldType": {"color"}}},
+		{"GET", "/v1/Assistants/shop/Tasks/order/Fields", nil},
+		{"POST", "/v1/Assistants/shop/Tasks/order/Samples", url.Values{"Language": {"en-US"}, "TaggedText": {"order a {shade}"}}},
+		{"GET", "/v1/Assistants/shop/Tasks/order/Samples", nil},
+		{"GET", "/v1/Assistants/shop/FieldTypes", nil},
+		{"POST", "/v1/Assistants/shop/FieldTypes", url.Values{"UniqueName": {"size"}}},
+		{"GET", "/v1/Assistants/shop/FieldTypes/color", nil},
+		{"POST", "/v1/Assistants/shop/FieldTypes/size", url.Values{"FriendlyName": {"sizes"}}},
+		{"POST", "/v1/Assistants/shop/FieldTypes/color/FieldValues", url.Values{"Language": {"en-US"}, "Value": {"blue"}}},
+		{"GET", "/v1/Assistants/shop/FieldTypes/color/FieldValues", nil},
+	} {
+		before := counter.n.Load()
+		req, _ := http.NewRequestWithContext(t.Context(), rq.method, srv.URL+rq.path, strings.NewReader(rq.form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(acct.SID, acct.AuthToken)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: status %d", rq.method, rq.path, resp.StatusCode)
+		}
+		if n := counter.n.Load() - before; n != 0 {
+			t.Errorf("%s %s read the whole assistant %d times", rq.method, rq.path, n)
+		}
+	}
+}
