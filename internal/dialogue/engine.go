@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -160,10 +162,18 @@ type Turn struct {
 	MemoryKey   string
 	ChannelData map[string]any
 
-	UserID   string
+	UserID string
+	// Thread, when set, is part of the dialogue's identity beside the
+	// channel and the user: the number a text message was sent to, the SID
+	// of a call.
+	Thread   string
 	Text     string
 	Digits   string // DTMF digits on voice
 	Language string
+	// Initiate, on a new dialogue, runs defaults.assistant_initiation
+	// instead of understanding Text: a call that has just connected. With
+	// no assistant_initiation the bot listens.
+	Initiate bool
 
 	// RequestID, when set, is on every log line of the turn.
 	RequestID string
@@ -194,6 +204,12 @@ type Reply struct {
 	Ended    bool
 
 	Memory json.RawMessage
+	// SayVoice is the style sheet's voice.say_voice, for voice channels.
+	SayVoice string
+	// Request holds the parameters of an Autopilot Request as the turn left
+	// the dialogue, when it ended or handed off: what a voice channel
+	// passes on to the TwiML that takes the call over.
+	Request url.Values
 
 	// Redirects lists the redirect targets followed this turn, in order.
 	Redirects []string
@@ -313,7 +329,7 @@ func (e *Engine) handle(ctx context.Context, t Turn) (*Reply, error) {
 		t.MemoryKey = t.Channel
 	}
 
-	key := ref.SID + "\x00" + t.MemoryKey + "\x00" + t.UserID
+	key := dialogueKey(ref.SID, t)
 	defer e.locks.lock(key)()
 
 	for attempt := 1; ; attempt++ {
@@ -426,9 +442,55 @@ func (e *Engine) forget(key string) {
 	e.mu.Unlock()
 }
 
+// dialogueKey is the key of t's dialogue among the engine's locks and
+// cached dialogues.
+func dialogueKey(assistantSID string, t Turn) string {
+	return assistantSID + "\x00" + t.storeChannel() + "\x00" + t.UserID
+}
+
+// storeChannel is the channel a dialogue is stored under: the channel's
+// memory key, and its thread after a space when it has one.
+func (t Turn) storeChannel() string {
+	if t.Thread == "" {
+		return t.MemoryKey
+	}
+	return t.MemoryKey + " " + t.Thread
+}
+
+// End ends the active dialogue of the user and thread t names, if there is
+// one: a call that hung up. The dialogue's onDialogueEnd webhooks are not
+// called.
+func (e *Engine) End(ctx context.Context, t Turn) error {
+	ref, err := e.assistantRef(ctx, t.AccountSID, t.Assistant)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: %s", ErrAssistantNotFound, t.Assistant)
+	}
+	if err != nil {
+		return fmt.Errorf("end dialogue: %w", err)
+	}
+	if t.MemoryKey == "" {
+		t.MemoryKey = t.Channel
+	}
+	key := dialogueKey(ref.SID, t)
+	defer e.locks.lock(key)()
+	d, err := e.activeDialogue(ctx, key, ref.SID, t.storeChannel(), t.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("end dialogue: %w", err)
+	}
+	e.forget(key)
+	d.Status = store.DialogueEnded
+	if err := e.store.SaveDialogue(ctx, d); err != nil {
+		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
+	}
+	return nil
+}
+
 func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string) (*Reply, error) {
 	now := e.opts.Now().UTC()
-	d, err := e.activeDialogue(ctx, key, c.a.SID, t.MemoryKey, t.UserID)
+	d, err := e.activeDialogue(ctx, key, c.a.SID, t.storeChannel(), t.UserID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("load dialogue: %w", err)
 	}
@@ -446,7 +508,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 			SID:          twilio.NewSID(twilio.PrefixDialogue),
 			AccountSID:   c.a.AccountSID,
 			AssistantSID: c.a.SID,
-			Channel:      t.MemoryKey,
+			Channel:      t.storeChannel(),
 			UserID:       t.UserID,
 			Status:       store.DialogueActive,
 		}
@@ -458,6 +520,10 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 		st, err = decodeState(d.State)
 		if err != nil {
 			return nil, fmt.Errorf("dialogue %s: %w", d.SID, err)
+		}
+		if len(t.ChannelData) > 0 {
+			// The channel's data is the latest message's.
+			st.twilio()[t.MemoryKey] = maps.Clone(t.ChannelData)
 		}
 	}
 
@@ -497,6 +563,10 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 		e.queries.add(r.query)
 	}
 	r.reply.CurrentTask = st.CurrentTask
+	r.reply.SayVoice = c.style.SayVoice
+	if r.reply.Ended || r.reply.Handoff != nil {
+		r.reply.Request = r.params()
+	}
 	r.reply.Memory, err = st.memoryJSON()
 	if err != nil {
 		return nil, err

@@ -59,6 +59,8 @@ func (r *run) turn(ctx context.Context) {
 		r.follow(ctx, &actions.Redirect{URI: listen.Redirects[r.t.Digits]})
 	case r.t.TargetTask != "" && st.Turns == 0:
 		r.startTask(ctx, r.t.TargetTask, 1, "", nil)
+	case r.t.Initiate && st.Turns == 0:
+		r.initiate(ctx)
 	default:
 		q := nlu.Query{Text: r.t.Text, Language: r.t.Language, Now: r.now}
 		if listen != nil {
@@ -80,6 +82,21 @@ func (r *run) turn(ctx context.Context) {
 	if st.Awaiting == "" {
 		r.reply.Ended = true
 	}
+}
+
+// initiate runs defaults.assistant_initiation, or listens when there is
+// none.
+func (r *run) initiate(ctx context.Context) {
+	target := r.c.defaults.AssistantInitiation
+	if r.c.defaultsErr != nil {
+		r.note(Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})
+		target = ""
+	}
+	if strings.TrimSpace(target) == "" {
+		r.st.Awaiting = awaitListen
+		return
+	}
+	r.runDefault(ctx, target)
 }
 
 // startTask runs a task chosen by the NLU (or TargetTask).

@@ -1,0 +1,129 @@
+package dialogue_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+)
+
+// openSchema imports schema into a new store.
+func openSchema(t *testing.T, schema string) (*sqlite.DB, *assistant.Assistant) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateAccount(ctx, store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := assistant.ParseSchema([]byte(schema), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	stored, err := db.ImportAssistant(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, stored
+}
+
+const greeterSchema = `{"uniqueName": "greeter",
+	"defaults": {"defaults": {"assistant_initiation": "task://welcome", "fallback": "task://welcome"}},
+	"styleSheet": {"style_sheet": {"voice": {"say_voice": "Polly.Joanna"}}},
+	"tasks": [
+		{"uniqueName": "welcome", "actions": {"actions": [{"say": "Welcome to the shop."}, {"listen": true}]},
+		 "samples": [{"language": "en-US", "taggedText": "hello"}]},
+		{"uniqueName": "agent", "actions": {"actions": [{"say": "Connecting you."}, {"handoff": {"channel": "voice", "uri": "taskrouter://WW0123456789abcdef0123456789abcdef"}}]},
+		 "samples": [{"language": "en-US", "taggedText": "talk to an agent"}]},
+		{"uniqueName": "bye", "actions": {"actions": [{"say": "Goodbye."}]},
+		 "samples": [{"language": "en-US", "taggedText": "goodbye"}]}
+	]}`
+
+// TestInitiateRunsAssistantInitiation: a turn that initiates a new dialogue
+// (a call that connected) runs defaults.assistant_initiation whatever its
+// text; on a dialogue already begun it is an ordinary turn.
+func TestInitiateRunsAssistantInitiation(t *testing.T) {
+	db, _ := openSchema(t, greeterSchema)
+	eng := newEngine(t, db)
+	turn := dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "greeter",
+		Channel: "voice", UserID: "+15550001111", Thread: "CA1", Initiate: true}
+	r, err := eng.Handle(context.Background(), turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Says) != 1 || r.Says[0].Speech != "Welcome to the shop." || r.CurrentTask != "welcome" || r.Listen == nil || r.SayVoice != "Polly.Joanna" {
+		t.Fatalf("initiation: %+v", r)
+	}
+	turn.Text = "talk to an agent"
+	r, err = eng.Handle(context.Background(), turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CurrentTask != "agent" || r.Handoff == nil || r.Request.Get("CurrentTask") != "agent" || r.Request.Get("Channel") != "voice" || r.Request.Get("DialogueSid") != r.DialogueSID {
+		t.Fatalf("handoff turn: task %q, handoff %+v, request %v", r.CurrentTask, r.Handoff, r.Request)
+	}
+}
+
+// TestInitiateWithoutInitiationListens: with no assistant_initiation the
+// bot says nothing and waits for the caller.
+func TestInitiateWithoutInitiationListens(t *testing.T) {
+	db, _ := openSchema(t, `{"uniqueName": "quiet", "tasks": [{"uniqueName": "hi", "actions": {"actions": [{"say": "hi"}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]}]}`)
+	eng := newEngine(t, db)
+	r, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "quiet",
+		Channel: "voice", UserID: "+15550001111", Thread: "CA1", Initiate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Says) != 0 || r.Ended {
+		t.Fatalf("initiation without assistant_initiation: %+v", r)
+	}
+}
+
+// TestThreadsAreDialogues: one user on two threads (two numbers texted,
+// two calls) has two dialogues; End ends one of them alone.
+func TestThreadsAreDialogues(t *testing.T) {
+	db, a := openSchema(t, greeterSchema)
+	eng := newEngine(t, db)
+	ctx := context.Background()
+	turn := func(thread, text string) *dialogue.Reply {
+		t.Helper()
+		r, err := eng.Handle(ctx, dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "greeter",
+			Channel: "sms", UserID: "+15550001111", Thread: thread, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	one, two := turn("+15550002222", "hello"), turn("+15550003333", "hello")
+	if one.DialogueSID == two.DialogueSID {
+		t.Fatalf("two threads share dialogue %s", one.DialogueSID)
+	}
+	if again := turn("+15550002222", "hello"); again.DialogueSID != one.DialogueSID {
+		t.Errorf("the same thread started dialogue %s, want %s", again.DialogueSID, one.DialogueSID)
+	}
+	if err := eng.End(ctx, dialogue.Turn{AccountSID: testAccount, Assistant: "greeter", Channel: "sms", UserID: "+15550001111", Thread: "+15550002222"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Dialogue(ctx, testAccount, a.SID, one.DialogueSID)
+	if err != nil || d.Status != store.DialogueEnded {
+		t.Fatalf("ended dialogue: %+v, %v", d, err)
+	}
+	if d, err := db.Dialogue(ctx, testAccount, a.SID, two.DialogueSID); err != nil || d.Status != store.DialogueActive {
+		t.Fatalf("the other thread's dialogue: %+v, %v", d, err)
+	}
+	if next := turn("+15550002222", "hello"); next.DialogueSID == one.DialogueSID {
+		t.Error("a turn after End continued the ended dialogue")
+	}
+	// Ending a thread with no dialogue is not an error.
+	if err := eng.End(ctx, dialogue.Turn{AccountSID: testAccount, Assistant: "greeter", Channel: "sms", UserID: "+1555", Thread: "none"}); err != nil {
+		t.Error(err)
+	}
+}
