@@ -195,6 +195,9 @@ type Reply struct {
 	Says  []Say
 	Plays []actions.Play
 	Shows []actions.Show
+	// Order says in which order the says, plays and shows came: the n-th
+	// OutputSay is Says[n], and so on.
+	Order []Output
 
 	// Listen is set when the dialogue waits for the user (after listen or a
 	// collect question); Question then names the pending collect question.
@@ -219,6 +222,16 @@ type Reply struct {
 	// something failed.
 	Fallback bool
 }
+
+// An Output is the kind of one of a reply's outputs.
+type Output uint8
+
+// The kinds of output.
+const (
+	OutputSay Output = iota
+	OutputPlay
+	OutputShow
+)
 
 // A Say is one message of the bot: Speech as written (SSML included) and Text
 // with the SSML markup removed.

@@ -140,8 +140,10 @@ func (r *run) exec(ctx context.Context, doc *actions.Document) {
 			r.say(a.Speech)
 		case *actions.Play:
 			r.reply.Plays = append(r.reply.Plays, *a)
+			r.reply.Order = append(r.reply.Order, OutputPlay)
 		case *actions.Show:
 			r.reply.Shows = append(r.reply.Shows, *a)
+			r.reply.Order = append(r.reply.Order, OutputShow)
 		case *actions.Remember:
 			if !r.remember(ctx, a) {
 				return
@@ -201,6 +203,7 @@ func (r *run) say(speech string) {
 		text = html.UnescapeString(ssmlTag.ReplaceAllString(text, ""))
 	}
 	r.reply.Says = append(r.reply.Says, Say{Speech: speech, Text: text})
+	r.reply.Order = append(r.reply.Order, OutputSay)
 }
 
 // remember merges values into Memory. A write over the Memory limit is

@@ -1,0 +1,241 @@
+// Package twiliohook holds what the channels Twilio's products call have in
+// common: finding the public URL Twilio signed, checking X-Twilio-Signature
+// against the owning account's auth token before anything changes, limiting
+// the addresses that keep failing, reading the form with a size limit, and
+// the URL parameters of every channel (TargetTask, Memory).
+package twiliohook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// Accounts finds the account that owns a channel URL.
+type Accounts interface {
+	Account(ctx context.Context, sid string) (store.Account, error)
+}
+
+// MaxBody is the largest form a Twilio webhook may post: Twilio's own are a
+// few kilobytes (a message body is at most 1,600 characters).
+const MaxBody = 64 << 10
+
+// A Verifier authenticates the requests of Twilio's webhooks.
+type Verifier struct {
+	Accounts Accounts
+	// PublicURL is the server's base URL as Twilio reaches it
+	// (https://parley.example.com). When empty it is taken from each
+	// request: its Host, and X-Forwarded-Proto and X-Forwarded-Host when
+	// the request comes from one of TrustedProxies.
+	PublicURL      string
+	TrustedProxies []netip.Prefix
+	// SkipSignature accepts requests without a valid signature: for local
+	// development only.
+	SkipSignature bool
+	Limiter       *authlimit.Limiter
+	Logger        *slog.Logger
+}
+
+// ErrForbidden is the error of a request whose signature is missing or
+// wrong (403, code 20003).
+var ErrForbidden = twilio.NewError(http.StatusForbidden, twilio.CodeAuthenticate, "the request's X-Twilio-Signature is missing or not valid for this URL and the account's auth token")
+
+// Verify reads the request's form (at most MaxBody bytes) and checks its
+// signature for the account named by the path's {AccountSid}. It returns the
+// account, or a *twilio.Error: 429 for an address that failed too often,
+// 403 for a bad signature or an unknown account, 400 for a body that is not
+// a form. surface names the channel in log lines.
+func (v *Verifier) Verify(w http.ResponseWriter, r *http.Request, surface string) (store.Account, error) {
+	addr := authlimit.ClientAddr(r)
+	if v.Limiter.Blocked(addr) {
+		return store.Account{}, twilio.NewError(http.StatusTooManyRequests, twilio.CodeTooManyRequests, "too many failed authentications from this address; try again later")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		return store.Account{}, twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the request body is not a valid form (application/x-www-form-urlencoded, at most %d bytes): %v", MaxBody, err)
+	}
+	acct, err := v.Accounts.Account(r.Context(), r.PathValue("AccountSid"))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Account{}, err
+	}
+	if err == nil && (v.SkipSignature || twilio.ValidSignature(acct.AuthToken, v.URL(r), r.PostForm, r.Header.Get(twilio.SignatureHeader))) {
+		return acct, nil
+	}
+	v.Limiter.Fail(addr)
+	v.logger().Warn("authentication failed", "surface", surface, "account_sid", r.PathValue("AccountSid"), "url", v.URL(r),
+		"signature", r.Header.Get(twilio.SignatureHeader) != "", "remote", addr, "request_id", r.Header.Get("X-Request-Id"))
+	return store.Account{}, ErrForbidden
+}
+
+func (v *Verifier) logger() *slog.Logger {
+	if v.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return v.Logger
+}
+
+// BaseURL returns the server's base URL as the client of r reached it.
+func (v *Verifier) BaseURL(r *http.Request) string {
+	return BaseURL(r, v.PublicURL, v.TrustedProxies)
+}
+
+// URL returns the full URL of r as its client requested it: what Twilio
+// signed.
+func (v *Verifier) URL(r *http.Request) string {
+	return v.BaseURL(r) + r.URL.RequestURI()
+}
+
+// BaseURL returns publicURL without its trailing slash or, when it is
+// empty, the scheme and host r was sent to: X-Forwarded-Proto and
+// X-Forwarded-Host are believed only from the proxies named by trusted.
+func BaseURL(r *http.Request, publicURL string, trusted []netip.Prefix) string {
+	if publicURL != "" {
+		return strings.TrimSuffix(publicURL, "/")
+	}
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if fromTrusted(r, trusted) {
+		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "https" || p == "http" {
+			scheme = p
+		}
+		if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" {
+			host = h
+		}
+	}
+	return (&url.URL{Scheme: scheme, Host: host}).String()
+}
+
+// firstValue returns the first of a header's comma-separated values: the
+// one the proxy nearest the client wrote.
+func firstValue(h string) string {
+	v, _, _ := strings.Cut(h, ",")
+	return strings.TrimSpace(v)
+}
+
+// fromTrusted reports whether r's peer address is in trusted.
+func fromTrusted(r *http.Request, trusted []netip.Prefix) bool {
+	if len(trusted) == 0 {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseProxies reads the --trusted-proxy values: CIDRs or single addresses.
+func ParseProxies(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range values {
+		for part := range strings.SplitSeq(s, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(part); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, errors.New("trusted proxy " + part + ": not an IP address or CIDR")
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return out, nil
+}
+
+// Params are the URL parameters every channel URL takes.
+type Params struct {
+	TargetTask string
+	Memory     json.RawMessage
+}
+
+// URLParams reads TargetTask and Memory from r's query string; Memory must
+// be a JSON object.
+func URLParams(r *http.Request) (Params, error) {
+	q := r.URL.Query()
+	p := Params{TargetTask: q.Get("TargetTask")}
+	if m := q.Get("Memory"); m != "" {
+		if !json.Valid([]byte(m)) || !strings.HasPrefix(strings.TrimSpace(m), "{") {
+			return p, twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter must be a JSON object")
+		}
+		p.Memory = json.RawMessage(m)
+	}
+	return p, nil
+}
+
+// Form returns the posted parameters as Memory holds them: each name with
+// its first value.
+func Form(r *http.Request) map[string]any {
+	m := make(map[string]any, len(r.PostForm))
+	for k, vs := range r.PostForm {
+		if len(vs) > 0 {
+			m[k] = vs[0]
+		}
+	}
+	return m
+}
+
+// TurnError turns the engine's errors about the request (an unknown
+// assistant or TargetTask, a Memory parameter over the limit) into 4xx
+// errors that say so; it returns other errors unchanged, and nil for nil.
+func TurnError(err error, r *http.Request, memory int) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, dialogue.ErrUnknownTargetTask):
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the TargetTask URL parameter: %v", err)
+	case errors.Is(err, dialogue.ErrMemoryTooLarge):
+		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter is %d bytes, over the limit of Memory (--max-memory): %v", memory, err)
+	case errors.Is(err, dialogue.ErrAssistantNotFound):
+		return twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "the requested resource %s was not found", r.URL.Path)
+	}
+	return err
+}
+
+// WriteError writes err as Twilio's JSON error body: a *twilio.Error as it
+// is, anything else as a 500 after logging it.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, surface string, err error) {
+	te, ok := errors.AsType[*twilio.Error](err)
+	if !ok {
+		log.Error(surface, "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
+		te = twilio.NewError(http.StatusInternalServerError, twilio.CodeInternal, "internal error")
+	} else if te.Status != http.StatusForbidden && te.Status != http.StatusTooManyRequests {
+		log.Warn(surface+": request refused", "path", r.URL.Path, "status", te.Status, "error", te.Message, "request_id", r.Header.Get("X-Request-Id"))
+	}
+	twilio.WriteError(w, te)
+}
+
+// WriteTwiML writes a TwiML document with status 200.
+func WriteTwiML(w http.ResponseWriter, doc string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, doc)
+}
