@@ -20,7 +20,11 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/channels/chat"
 	"github.com/parleyhq/parley/internal/channels/custom"
+	"github.com/parleyhq/parley/internal/channels/messaging"
+	"github.com/parleyhq/parley/internal/channels/twiliohook"
+	"github.com/parleyhq/parley/internal/channels/voice"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/store"
@@ -47,6 +51,10 @@ func runServe(e *env, args []string) error {
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
 	cacheMB := fs.Int("cache-mb", dialogue.DefaultMaxCacheBytes>>20, "memory in MiB (estimated) for the assistants kept ready to run, models included; the least recently used go first")
 	keepModels := fs.Int("keep-models", dialogue.DefaultKeepModels, "how many trained models of each assistant's newest builds are kept; older builds keep their record and schema (for Restore)")
+	var proxies multiFlag
+	fs.Var(&proxies, "trusted-proxy", "a reverse proxy (IP or CIDR; repeatable) whose X-Forwarded-Proto and X-Forwarded-Host give the public URL Twilio signed, when --public-url is not set")
+	skipSignature := fs.Bool("insecure-skip-signature", false, "accept Twilio channel requests (twilio-messaging, twilio-voice, twilio-chat) without a valid X-Twilio-Signature: for local development only")
+	twilioAPI := fs.String("twilio-api-url", e.getenv("PARLEY_TWILIO_API_URL"), "base URL replacing Twilio's REST API hosts (chat.twilio.com, conversations.twilio.com) for the messages the twilio-chat channel posts (default: Twilio's)")
 	check := fs.Bool("check", false, "check the flags, the environment and the store, print the settings (secrets redacted) and exit")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -83,6 +91,15 @@ func runServe(e *env, args []string) error {
 			return fmt.Errorf("%w: --public-url %q: want an absolute http or https URL", errUsage, *publicURL)
 		}
 	}
+	trusted, err := twiliohook.ParseProxies(proxies)
+	if err != nil {
+		return fmt.Errorf("%w: --trusted-proxy: %v", errUsage, err)
+	}
+	if *twilioAPI != "" {
+		if u, err := url.Parse(*twilioAPI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: --twilio-api-url %q: want an absolute http or https URL", errUsage, *twilioAPI)
+		}
+	}
 	var allowList []string
 	if *allow != "" {
 		allowList = strings.Split(*allow, ",")
@@ -101,6 +118,8 @@ func runServe(e *env, args []string) error {
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
 			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)},
+			{"trusted-proxy", cmp.Or(strings.Join(proxies, ", "), "(none)")}, {"insecure-skip-signature", fmt.Sprint(*skipSignature)},
+			{"twilio-api-url", cmp.Or(*twilioAPI, "(Twilio's)")},
 			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
 		})
 	}
@@ -143,7 +162,15 @@ func runServe(e *env, args []string) error {
 	accounts := &store.AccountCache{Source: db, TTL: accountTTL}
 	// One count of failed authentications for every surface.
 	limiter := authlimit.New(authlimit.DefaultMax, authlimit.DefaultWindow)
-	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL, Limiter: limiter}).Register(mux)
+	(&custom.Handler{Accounts: accounts, Engine: eng, Logger: log, PublicURL: *publicURL, TrustedProxies: trusted, Limiter: limiter}).Register(mux)
+	// Twilio's channels: requests signed for the account in their path.
+	verifier := &twiliohook.Verifier{Accounts: accounts, PublicURL: *publicURL, TrustedProxies: trusted, SkipSignature: *skipSignature, Limiter: limiter, Logger: log}
+	if *skipSignature {
+		log.Warn("--insecure-skip-signature: Twilio channel requests are accepted without a valid X-Twilio-Signature; anyone who can reach this server can talk as any caller")
+	}
+	(&messaging.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(mux)
+	(&voice.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(mux)
+	(&chat.Handler{Verifier: verifier, Engine: eng, Logger: log, APIURL: *twilioAPI}).Register(mux)
 	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits, Limiter: limiter}).Register(mux)
 	// /healthz: the process answers. /readyz: it can serve turns (its
 	// store answers, and it is not shutting down).

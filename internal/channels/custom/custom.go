@@ -11,11 +11,12 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/channels/twiliohook"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -39,6 +40,9 @@ type Handler struct {
 	// PublicURL is the server's base URL as clients reach it. When empty it
 	// is taken from each request.
 	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
+	// X-Forwarded-Host headers are believed when PublicURL is empty.
+	TrustedProxies []netip.Prefix
 	// Limiter, when set, refuses client addresses that failed to
 	// authenticate too often (shared with the other surfaces).
 	Limiter *authlimit.Limiter
@@ -180,14 +184,7 @@ func (h *Handler) authenticate(r *http.Request, base string) (store.Account, err
 var errDenied = errors.New("authentication failed")
 
 func (h *Handler) baseURL(r *http.Request) string {
-	if h.PublicURL != "" {
-		return strings.TrimSuffix(h.PublicURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host}).String()
+	return twiliohook.BaseURL(r, h.PublicURL, h.TrustedProxies)
 }
 
 type sayJSON struct {
