@@ -82,7 +82,24 @@ func (s *Server) Logs() string { return s.logs.String() }
 // Import imports a schema as the account's.
 func (s *Server) Import(t testing.TB, schema []byte) *assistant.Assistant {
 	t.Helper()
-	a, _, err := assistant.ParseSchema(schema, assistant.ImportOptions{})
+	return s.ImportWith(t, schema, assistant.ImportOptions{})
+}
+
+// ImportOffline imports a schema written for the internet with every URL
+// it fetches (actions, webhooks, defaults) moved to a closed port of the
+// loopback address: its webhooks fail at once, and no test traffic leaves
+// the machine.
+func (s *Server) ImportOffline(t testing.TB, schema []byte) *assistant.Assistant {
+	t.Helper()
+	return s.ImportWith(t, schema, assistant.ImportOptions{MapURL: []assistant.URLMap{
+		{From: "https://", To: "http://127.0.0.1:9/"}, {From: "http://", To: "http://127.0.0.1:9/"},
+	}})
+}
+
+// ImportWith imports a schema as the account's with opts.
+func (s *Server) ImportWith(t testing.TB, schema []byte, opts assistant.ImportOptions) *assistant.Assistant {
+	t.Helper()
+	a, _, err := assistant.ParseSchema(schema, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
