@@ -168,9 +168,10 @@ func runServe(e *env, args []string) error {
 	if *skipSignature {
 		log.Warn("--insecure-skip-signature: Twilio channel requests are accepted without a valid X-Twilio-Signature; anyone who can reach this server can talk as any caller")
 	}
-	(&messaging.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(mux)
-	(&voice.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(mux)
-	(&chat.Handler{Verifier: verifier, Engine: eng, Logger: log, APIURL: *twilioAPI}).Register(mux)
+	twilioMux := http.NewServeMux()
+	(&messaging.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(twilioMux)
+	(&voice.Handler{Verifier: verifier, Engine: eng, Logger: log}).Register(twilioMux)
+	(&chat.Handler{Verifier: verifier, Engine: eng, Logger: log, APIURL: *twilioAPI}).Register(twilioMux)
 	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits, Limiter: limiter}).Register(mux)
 	// /healthz: the process answers. /readyz: it can serve turns (its
 	// store answers, and it is not shutting down).
@@ -198,7 +199,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           withRequestID(twilioErrors(mux)),
+		Handler:           withRequestID(twiliohook.Route(twilioErrors(twilioMux), twilioErrors(mux))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Above a turn's deadline, with time for its fallback and its
@@ -211,6 +212,7 @@ func runServe(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "parley %s serving on %s (account %s)\n", Version, base, acct.SID)
 	fmt.Fprintf(e.stdout, "REST API: %s/v1/Assistants (HTTP Basic auth AccountSid:AuthToken)\n", base)
 	fmt.Fprintf(e.stdout, "custom channel: POST %s/v2/%s/{assistant}/custom/{channel} with UserId and Text\n", base, acct.SID)
+	fmt.Fprintf(e.stdout, "Twilio channels: %s/v1/%s/{assistant}/twilio-messaging, twilio-voice, twilio-chat (docs/channels.md)\n", base, acct.SID)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

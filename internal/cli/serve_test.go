@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/cli"
+	"github.com/parleyhq/parley/internal/twilio"
 )
 
 // TestServeExamples runs the README's first command (serve with the example
@@ -107,6 +108,30 @@ func TestServeExamples(t *testing.T) {
 		}
 	}
 
+	// Twilio's channels: a text signed for the public URL is answered with
+	// TwiML; an unsigned one is refused.
+	sms := url.Values{"From": {"+14155550100"}, "To": {"+14155550199"}, "Body": {"hi"}, "MessageSid": {"SM1"}, "AccountSid": {sid}}
+	smsURL := base + "/v1/" + sid + "/pizza/twilio-messaging"
+	for _, signed := range []bool{true, false} {
+		req, _ := http.NewRequest("POST", smsURL, strings.NewReader(sms.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if signed {
+			req.Header.Set("X-Twilio-Signature", twilio.Signature(token, smsURL, sms))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case signed && (resp.StatusCode != 200 || !strings.Contains(string(body), "<Message><Body>Hi, this is Parley Pizza!")):
+			t.Errorf("signed text: %d %s", resp.StatusCode, body)
+		case !signed && resp.StatusCode != 403:
+			t.Errorf("unsigned text: %d %s", resp.StatusCode, body)
+		}
+	}
+
 	// Paths and methods nothing serves answer Twilio's JSON error body.
 	for _, tc := range []struct {
 		method, path string
@@ -117,6 +142,8 @@ func TestServeExamples(t *testing.T) {
 		{"GET", "/nowhere/at/all", 404, 20404, ""},
 		{"GET", "/v2/" + sid + "/pizza/custom/webchat", 405, 20004, "POST"},
 		{"PUT", "/v1/Assistants", 405, 20004, ""},
+		{"GET", "/v1/" + sid + "/pizza/twilio-voice", 405, 20004, "POST"},
+		{"GET", "/v1/Assistants/pizza/twilio-voice", 404, 20404, ""},
 	} {
 		req, _ := http.NewRequest(tc.method, base+tc.path, nil)
 		req.SetBasicAuth(sid, token)

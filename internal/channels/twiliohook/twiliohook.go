@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/authlimit"
@@ -238,4 +239,31 @@ func WriteTwiML(w http.ResponseWriter, doc string) {
 	w.Header().Set("Content-Type", "application/xml")
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, doc)
+}
+
+// Channels are the last path segments of Twilio's channel URLs.
+var Channels = []string{"twilio-messaging", "twilio-voice", "twilio-chat"}
+
+// Route sends the requests for Twilio's channel URLs,
+// /v1/{AccountSid}/{Assistant}/twilio-..., to channels and all others to
+// rest. The REST API's /v1/Assistants/{Assistant}/{Resource} has the same
+// shape, so the two cannot share one http.ServeMux.
+func Route(channels, rest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if IsChannelPath(r.URL.Path) {
+			channels.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
+	})
+}
+
+// IsChannelPath reports whether path is a Twilio channel URL.
+func IsChannelPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/v1/")
+	if !ok {
+		return false
+	}
+	parts := strings.Split(rest, "/")
+	return len(parts) == 3 && parts[0] != "Assistants" && parts[0] != "" && parts[1] != "" && slices.Contains(Channels, parts[2])
 }
