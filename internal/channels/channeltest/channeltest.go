@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -227,7 +228,61 @@ func ParseTwiML(t testing.TB, r Response) *Node {
 	if root == nil || root.Name != "Response" {
 		t.Fatalf("TwiML root is not <Response>:\n%s", r.Body)
 	}
+	for _, c := range root.Children {
+		checkDocumented(t, c, "Response", r.Body)
+	}
 	return root
+}
+
+// documented are the TwiML verbs and nouns Parley writes, with the
+// attributes Twilio documents for them and the elements they may hold.
+var documented = map[string]struct {
+	attrs, children []string
+}{
+	"Message":  {[]string{"to", "from", "action", "method", "statusCallback"}, []string{"Body", "Media"}},
+	"Body":     {nil, nil},
+	"Media":    {nil, nil},
+	"Say":      {[]string{"voice", "loop", "language"}, ssml},
+	"Play":     {[]string{"loop", "digits"}, nil},
+	"Gather":   {[]string{"input", "action", "method", "timeout", "speechTimeout", "maxSpeechTime", "profanityFilter", "finishOnKey", "numDigits", "partialResultCallback", "partialResultCallbackMethod", "language", "hints", "bargeIn", "debug", "actionOnEmptyResult", "speechModel", "enhanced"}, []string{"Say", "Play", "Pause"}},
+	"Redirect": {[]string{"method"}, nil},
+	"Hangup":   {nil, nil},
+	"Enqueue":  {[]string{"action", "maxQueueSize", "method", "waitUrl", "waitUrlMethod", "workflowSid"}, []string{"Task"}},
+	"Task":     {[]string{"priority", "timeout"}, nil},
+}
+
+// ssml are the SSML elements <Say> takes (Amazon Polly's, as Twilio
+// documents them).
+var ssml = []string{"break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "w", "effect", "domain"}
+
+// checkDocumented fails the test on an element or attribute Twilio does not
+// document where it is.
+func checkDocumented(t testing.TB, n *Node, parent string, body []byte) {
+	t.Helper()
+	if parent == "Say" || slices.Contains(ssml, parent) {
+		if !slices.Contains(ssml, n.Name) {
+			t.Fatalf("<%s> inside <Say> is not SSML:\n%s", n.Name, body)
+		}
+		for _, c := range n.Children {
+			checkDocumented(t, c, n.Name, body)
+		}
+		return
+	}
+	d, ok := documented[n.Name]
+	if !ok {
+		t.Fatalf("<%s> is not a TwiML verb Parley should write:\n%s", n.Name, body)
+	}
+	if parent != "Response" && !slices.Contains(documented[parent].children, n.Name) {
+		t.Fatalf("<%s> inside <%s> is not documented TwiML:\n%s", n.Name, parent, body)
+	}
+	for a := range n.Attrs {
+		if !slices.Contains(d.attrs, a) {
+			t.Fatalf("<%s %s> is not a documented attribute:\n%s", n.Name, a, body)
+		}
+	}
+	for _, c := range n.Children {
+		checkDocumented(t, c, n.Name, body)
+	}
 }
 
 // Names returns the names of n's children.

@@ -253,6 +253,7 @@ func TestBadRequests(t *testing.T) {
 		{"unknown assistant", base + "nosuch/twilio-messaging", inbound(s.Account.SID, customer, number, "hello"), 404, "not found"},
 		{"unknown TargetTask", base + a.UniqueName + "/twilio-messaging?TargetTask=nosuch", inbound(s.Account.SID, customer, number, "hello"), 400, "TargetTask"},
 		{"Memory not an object", base + a.UniqueName + "/twilio-messaging?Memory=%5B1%5D", inbound(s.Account.SID, customer, number, "hello"), 400, "Memory"},
+		{"Memory over --max-memory", base + a.UniqueName + "/twilio-messaging?Memory=" + url.QueryEscape(`{"big":"`+strings.Repeat("x", 17<<10)+`"}`), inbound(s.Account.SID, customer, number, "hello"), 400, "over the limit"},
 		{"oversized body", base + a.UniqueName + "/twilio-messaging", inbound(s.Account.SID, customer, number, strings.Repeat("x", 70<<10)), 400, "at most"},
 	} {
 		r := s.Post(t, tc.path, tc.form)

@@ -69,7 +69,9 @@ func (v *Verifier) Verify(w http.ResponseWriter, r *http.Request, surface string
 	}
 	acct, err := v.Accounts.Account(r.Context(), r.PathValue("AccountSid"))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, err
+		// Twilio retries a 503 where it would give up on a 500.
+		v.logger().Error(surface+": reading the account failed", "account_sid", r.PathValue("AccountSid"), "error", err, "request_id", r.Header.Get("X-Request-Id"))
+		return store.Account{}, twilio.NewError(http.StatusServiceUnavailable, twilio.CodeInternal, "the server cannot check the request's signature now; try again")
 	}
 	if err == nil && (v.SkipSignature || twilio.ValidSignature(acct.AuthToken, v.URL(r), r.PostForm, r.Header.Get(twilio.SignatureHeader))) {
 		return acct, nil
@@ -228,7 +230,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, surfac
 	if !ok {
 		log.Error(surface, "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
 		te = twilio.NewError(http.StatusInternalServerError, twilio.CodeInternal, "internal error")
-	} else if te.Status != http.StatusForbidden && te.Status != http.StatusTooManyRequests {
+	} else if te.Status != http.StatusForbidden && te.Status != http.StatusTooManyRequests && te.Status != http.StatusServiceUnavailable {
 		log.Warn(surface+": request refused", "path", r.URL.Path, "status", te.Status, "error", te.Message, "request_id", r.Header.Get("X-Request-Id"))
 	}
 	twilio.WriteError(w, te)

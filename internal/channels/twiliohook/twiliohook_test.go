@@ -2,6 +2,8 @@ package twiliohook_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"crypto/tls"
 	"encoding/xml"
 	"io"
@@ -16,6 +18,8 @@ import (
 	"github.com/parleyhq/parley/internal/channels/messaging"
 	"github.com/parleyhq/parley/internal/channels/twiliohook"
 	"github.com/parleyhq/parley/internal/channels/voice"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 func TestBaseURL(t *testing.T) {
@@ -126,4 +130,61 @@ func FuzzTwilioChannels(f *testing.F) {
 			}
 		}
 	})
+}
+
+// brokenEngine fails every turn as an engine whose store is down would.
+type brokenEngine struct{}
+
+func (brokenEngine) Handle(context.Context, dialogue.Turn) (*dialogue.Reply, error) {
+	return nil, errors.New("load dialogue: database is locked")
+}
+
+func (brokenEngine) End(context.Context, dialogue.Turn) error {
+	return errors.New("end dialogue: database is locked")
+}
+
+// TestEngineFailureStillAnswersTwiML: when a turn cannot run at all, Twilio
+// still gets valid TwiML (no answer on messaging, a hang-up on voice) and
+// chat posts nothing; the error is logged. Never a 500.
+func TestEngineFailureStillAnswersTwiML(t *testing.T) {
+	s := channeltest.Start(t, func(s *channeltest.Server, mux *http.ServeMux) {
+		(&messaging.Handler{Verifier: s.Verifier, Engine: brokenEngine{}, Logger: s.Logger()}).Register(mux)
+		(&voice.Handler{Verifier: s.Verifier, Engine: brokenEngine{}, Logger: s.Logger()}).Register(mux)
+		(&chat.Handler{Verifier: s.Verifier, Engine: brokenEngine{}, Logger: s.Logger(), APIURL: "http://127.0.0.1:9"}).Register(mux)
+	})
+	base := "/v1/" + s.Account.SID + "/bot/"
+	root := channeltest.ParseTwiML(t, s.Post(t, base+"twilio-messaging", channeltest.Form(nil, "From", "+14155550100", "To", "+14155550199", "Body", "hi")))
+	if len(root.Children) != 0 {
+		t.Errorf("messaging: %v", root.Names())
+	}
+	root = channeltest.ParseTwiML(t, s.Post(t, base+"twilio-voice", channeltest.Form(nil, "CallSid", "CA1", "From", "+14155550100", "CallStatus", "ringing")))
+	if len(root.Children) != 1 || root.Children[0].Name != "Hangup" {
+		t.Errorf("voice: %v", root.Names())
+	}
+	if r := s.Post(t, base+"twilio-chat", channeltest.Form(nil, "EventType", "onMessageSent", "ServiceSid", "IS1", "ChannelSid", "CH1", "From", "al", "Body", "hi")); r.Status != http.StatusOK {
+		t.Errorf("chat: %d %s", r.Status, r.Body)
+	}
+	if n := strings.Count(s.Logs(), "turn failed"); n != 3 {
+		t.Errorf("%d failures logged, want 3:\n%s", n, s.Logs())
+	}
+}
+
+// brokenAccounts cannot read accounts.
+type brokenAccounts struct{}
+
+func (brokenAccounts) Account(context.Context, string) (store.Account, error) {
+	return store.Account{}, errors.New("database is locked")
+}
+
+// TestAccountsUnavailable: when the account cannot be read, the request is
+// a 503, which Twilio retries, not a 500 or a 403.
+func TestAccountsUnavailable(t *testing.T) {
+	s := channeltest.Start(t, func(s *channeltest.Server, mux *http.ServeMux) {
+		s.Verifier.Accounts = brokenAccounts{}
+		(&messaging.Handler{Verifier: s.Verifier, Engine: s.Engine, Logger: s.Logger()}).Register(mux)
+	})
+	r := s.Post(t, "/v1/"+s.Account.SID+"/bot/twilio-messaging", channeltest.Form(nil, "From", "+14155550100", "To", "+14155550199", "Body", "hi"))
+	if r.Status != http.StatusServiceUnavailable {
+		t.Errorf("status %d: %s", r.Status, r.Body)
+	}
 }
