@@ -3,9 +3,9 @@ package twiliohook_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/tls"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
