@@ -124,10 +124,9 @@ func TestMMSShow(t *testing.T) {
 // hookRecorder is a webhook that records the Autopilot Requests it gets and
 // answers with a say of the channel it saw, and a listen.
 type hookRecorder struct {
-	mu   sync.Mutex
-	got  []url.Values
-	srv  *httptest.Server
-	body string
+	mu  sync.Mutex
+	got []url.Values
+	srv *httptest.Server
 }
 
 func newHook(t *testing.T) *hookRecorder {
