@@ -471,8 +471,8 @@ func (t Turn) storeChannel() string {
 }
 
 // End ends the active dialogue of the user and thread t names, if there is
-// one: a call that hung up. The dialogue's onDialogueEnd webhooks are not
-// called.
+// one: a call that hung up. The assistant's onDialogueEnd webhooks are
+// called, as when a turn ends a dialogue.
 func (e *Engine) End(ctx context.Context, t Turn) error {
 	ref, err := e.assistantRef(ctx, t.AccountSID, t.Assistant)
 	if errors.Is(err, store.ErrNotFound) {
@@ -494,10 +494,23 @@ func (e *Engine) End(ctx context.Context, t Turn) error {
 		return fmt.Errorf("end dialogue: %w", err)
 	}
 	e.forget(key)
+	c, err := e.compiled(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
+	}
+	st, err := decodeState(d.State)
+	if err != nil {
+		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
+	}
+	r := &run{e: e, c: c, t: t, d: d, st: st, now: e.opts.Now().UTC(), reply: &Reply{DialogueSID: d.SID}}
+	r.log = e.log.With("assistant_sid", c.a.SID, "dialogue_sid", d.SID, "channel", t.Channel)
+	r.hooks = e.eventHooks(ctx, c.a.AccountSID, c.a.SID)
+	r.event(EventDialogueEnd, nil)
 	d.Status = store.DialogueEnded
 	if err := e.store.SaveDialogue(ctx, d); err != nil {
 		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
 	}
+	e.dispatch(r)
 	return nil
 }
 

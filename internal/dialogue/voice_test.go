@@ -2,8 +2,12 @@ package dialogue_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
@@ -125,5 +129,39 @@ func TestThreadsAreDialogues(t *testing.T) {
 	// Ending a thread with no dialogue is not an error.
 	if err := eng.End(ctx, dialogue.Turn{AccountSID: testAccount, Assistant: "greeter", Channel: "sms", UserID: "+1555", Thread: "none"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestEndCallsDialogueEndWebhooks: a dialogue ended by End (a call hung up)
+// calls the assistant's onDialogueEnd webhooks with the dialogue's
+// parameters.
+func TestEndCallsDialogueEndWebhooks(t *testing.T) {
+	db, a := openSchema(t, greeterSchema)
+	got := make(chan url.Values, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		got <- r.PostForm
+	}))
+	t.Cleanup(hook.Close)
+	ctx := context.Background()
+	if err := db.CreateWebhook(ctx, &store.Webhook{AccountSID: testAccount, AssistantSID: a.SID, UniqueName: "ends", Events: "onDialogueEnd", WebhookURL: hook.URL, WebhookMethod: "POST"}); err != nil {
+		t.Fatal(err)
+	}
+	eng := newEngine(t, db)
+	turn := dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "greeter", Channel: "voice", UserID: "+15550001111", Thread: "CA9", Initiate: true}
+	r, err := eng.Handle(ctx, turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.End(ctx, turn); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-got:
+		if p.Get("Event") != "onDialogueEnd" || p.Get("DialogueSid") != r.DialogueSID || p.Get("Channel") != "voice" || p.Get("CurrentTask") != "welcome" {
+			t.Errorf("onDialogueEnd parameters: %v", p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no onDialogueEnd webhook")
 	}
 }
