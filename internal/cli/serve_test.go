@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,4 +240,64 @@ func TestVersionAndHelp(t *testing.T) {
 	if code := cli.Main(context.Background(), []string{"help", "export"}, strings.NewReader(""), io.Discard, &stderr); code != 0 || !strings.Contains(stderr.String(), "usage: parley export") {
 		t.Errorf("help export: exit %d, %q", code, stderr.String())
 	}
+}
+
+// TestServeInsecureSkipSignatureWarns: the flag that turns off the Twilio
+// channels' signature check says so at start, and does what it says.
+func TestServeInsecureSkipSignatureWarns(t *testing.T) {
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "skip-token-0123456789abcdef0123456789"
+	t.Setenv("PARLEY_ACCOUNT_SID", sid)
+	t.Setenv("PARLEY_AUTH_TOKEN", token)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncWriter
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--import", "../../examples/pizza.json", "--insecure-skip-signature", "--log-level", "warn"}, strings.NewReader(""), pw, &stderr)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var base string
+	for lines.Scan() {
+		if m := regexp.MustCompile(`serving on (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		t.Fatalf("no address printed; stderr: %s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--insecure-skip-signature") {
+		t.Errorf("no warning at start: %s", stderr.String())
+	}
+	resp, err := http.PostForm(base+"/v1/"+sid+"/pizza/twilio-messaging", url.Values{"From": {"+14155550100"}, "To": {"+14155550199"}, "Body": {"hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("unsigned text with the check off: %d", resp.StatusCode)
+	}
+	cancel()
+	<-done
+}
+
+// syncWriter is a strings.Builder safe for the server's goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }

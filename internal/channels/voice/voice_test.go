@@ -273,3 +273,15 @@ func TestVoiceRefusals(t *testing.T) {
 		t.Errorf("bad action: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestVoiceTargetTask: TargetTask on the number's URL starts the call in
+// that task instead of assistant_initiation.
+func TestVoiceTargetTask(t *testing.T) {
+	s := start(t)
+	a := s.Import(t, []byte(airline))
+	c := newCall(s, "CA00000000000000000000000000000006")
+	root := c.post(t, "/v1/"+s.Account.SID+"/"+a.UniqueName+"/twilio-voice?TargetTask=bye")
+	if diff := cmp.Diff([]string{"say(Polly.Joanna): Goodbye."}, outputs(root)); diff != "" || root.Child("Hangup") == nil {
+		t.Errorf("TargetTask=bye: %v (-want +got):\n%s", root.Names(), diff)
+	}
+}
