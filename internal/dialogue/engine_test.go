@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
-	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -45,28 +43,9 @@ func counterServer(t testing.TB) *httptest.Server {
 
 func openDB(t testing.TB, hookURL string) (*sqlite.DB, *assistant.Assistant) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.CreateAccount(ctx, store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf(`{"uniqueName": "counter", "tasks": [{"uniqueName": "count",
+	return openSchema(t, fmt.Sprintf(`{"uniqueName": "counter", "tasks": [{"uniqueName": "count",
 		"actions": {"actions": [{"redirect": %q}]},
-		"samples": [{"language": "en-US", "taggedText": "count"}]}]}`, hookURL)
-	a, _, err := assistant.ParseSchema([]byte(schema), assistant.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.AccountSID = testAccount
-	stored, err := db.ImportAssistant(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, stored
+		"samples": [{"language": "en-US", "taggedText": "count"}]}]}`, hookURL))
 }
 
 func newEngine(t testing.TB, db dialogue.Store) *dialogue.Engine {

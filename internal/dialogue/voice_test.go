@@ -16,7 +16,7 @@ import (
 )
 
 // openSchema imports schema into a new store.
-func openSchema(t *testing.T, schema string) (*sqlite.DB, *assistant.Assistant) {
+func openSchema(t testing.TB, schema string) (*sqlite.DB, *assistant.Assistant) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))

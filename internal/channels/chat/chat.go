@@ -21,11 +21,6 @@ import (
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// Engine runs turns; *dialogue.Engine is one.
-type Engine interface {
-	Handle(ctx context.Context, t dialogue.Turn) (*dialogue.Reply, error)
-}
-
 // Twilio's REST API hosts for chat messages.
 const (
 	ChatURL          = "https://chat.twilio.com"
@@ -35,7 +30,7 @@ const (
 // A Handler serves the chat channel.
 type Handler struct {
 	Verifier *twiliohook.Verifier
-	Engine   Engine
+	Engine   twiliohook.Engine
 	Logger   *slog.Logger
 	// APIURL, when set, replaces the hosts of Twilio's REST API (ChatURL,
 	// ConversationsURL) for the messages the bot posts: a test server, or a
@@ -50,12 +45,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-chat", h.serve)
 }
 
-func (h *Handler) logger() *slog.Logger {
-	if h.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Logger
-}
+func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 const surface = "twilio-chat channel"
 
@@ -135,13 +125,9 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request) error {
 		PublicURL:   h.Verifier.BaseURL(r),
 		RequestID:   r.Header.Get("X-Request-Id"),
 	}
-	reply, err := h.Engine.Handle(r.Context(), turn)
-	if err = twiliohook.TurnError(err, r, len(params.Memory)); err != nil {
-		if _, ok := err.(*twilio.Error); ok {
-			return err
-		}
-		h.logger().Error(surface+": turn failed", "path", r.URL.Path, "error", err, "request_id", turn.RequestID)
-		return nil
+	reply, err := twiliohook.Run(r, h.Engine, turn, h.Logger, surface)
+	if err != nil || reply == nil {
+		return err // nil when the turn failed, and was logged: nothing to post
 	}
 	if reply.Handoff != nil {
 		h.logger().Warn(surface+": handoff is not supported on chat; the dialogue ended", "dialogue_sid", reply.DialogueSID, "request_id", turn.RequestID)

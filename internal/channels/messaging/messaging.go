@@ -5,7 +5,6 @@
 package messaging
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,15 +16,10 @@ import (
 	"github.com/twilio/twilio-go/twiml"
 )
 
-// Engine runs turns; *dialogue.Engine is one.
-type Engine interface {
-	Handle(ctx context.Context, t dialogue.Turn) (*dialogue.Reply, error)
-}
-
 // A Handler serves the messaging channel.
 type Handler struct {
 	Verifier *twiliohook.Verifier
-	Engine   Engine
+	Engine   twiliohook.Engine
 	Logger   *slog.Logger
 }
 
@@ -34,12 +28,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-messaging", h.serve)
 }
 
-func (h *Handler) logger() *slog.Logger {
-	if h.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Logger
-}
+func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 const surface = "twilio-messaging channel"
 
@@ -81,14 +70,12 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request) (string, error)
 		PublicURL:   h.Verifier.BaseURL(r),
 		RequestID:   r.Header.Get("X-Request-Id"),
 	}
-	reply, err := h.Engine.Handle(r.Context(), turn)
-	if err = twiliohook.TurnError(err, r, len(params.Memory)); err != nil {
-		if _, ok := err.(*twilio.Error); ok {
-			return "", err
-		}
-		// Twilio gets valid TwiML whatever fails here: no answer, logged.
-		h.logger().Error(surface+": turn failed", "path", r.URL.Path, "error", err, "request_id", turn.RequestID)
-		return twiml.Messages(nil)
+	reply, err := twiliohook.Run(r, h.Engine, turn, h.Logger, surface)
+	if err != nil {
+		return "", err
+	}
+	if reply == nil {
+		return twiml.Messages(nil) // the turn failed, and was logged
 	}
 	if reply.Handoff != nil {
 		h.logger().Warn(surface+": handoff is not supported on messaging; the dialogue ended", "dialogue_sid", reply.DialogueSID, "request_id", turn.RequestID)

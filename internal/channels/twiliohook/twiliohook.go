@@ -206,6 +206,33 @@ func Form(r *http.Request) map[string]any {
 	return m
 }
 
+// Engine runs turns; *dialogue.Engine is one.
+type Engine interface {
+	Handle(ctx context.Context, t dialogue.Turn) (*dialogue.Reply, error)
+}
+
+// Logger returns log, or a logger that discards when it is nil.
+func Logger(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return log
+}
+
+// Run runs a turn. It returns the reply; or a *twilio.Error when the request
+// is at fault (see TurnError); or neither when the turn could not run (its
+// store unavailable, say): that is logged, and the channel answers as if
+// the bot had nothing to say, for Twilio never gets a 500.
+func Run(r *http.Request, eng Engine, turn dialogue.Turn, log *slog.Logger, surface string) (*dialogue.Reply, error) {
+	reply, err := eng.Handle(r.Context(), turn)
+	err = TurnError(err, r, len(turn.Memory))
+	if _, ok := err.(*twilio.Error); ok || err == nil {
+		return reply, err
+	}
+	Logger(log).Error(surface+": turn failed", "path", r.URL.Path, "user", turn.UserID, "error", err, "request_id", turn.RequestID)
+	return nil, nil
+}
+
 // TurnError turns the engine's errors about the request (an unknown
 // assistant or TargetTask, a Memory parameter over the limit) into 4xx
 // errors that say so; it returns other errors unchanged, and nil for nil.

@@ -26,9 +26,10 @@ import (
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// Engine runs turns; *dialogue.Engine is one.
+// Engine runs turns and ends the dialogues of calls that hung up;
+// *dialogue.Engine is one.
 type Engine interface {
-	Handle(ctx context.Context, t dialogue.Turn) (*dialogue.Reply, error)
+	twiliohook.Engine
 	End(ctx context.Context, t dialogue.Turn) error
 }
 
@@ -44,12 +45,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-voice", h.serve)
 }
 
-func (h *Handler) logger() *slog.Logger {
-	if h.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Logger
-}
+func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 const surface = "twilio-voice channel"
 
@@ -118,14 +114,12 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request) (string, error)
 	} else {
 		turn.Text, turn.Digits = f.Get("SpeechResult"), f.Get("Digits")
 	}
-	reply, err := h.Engine.Handle(r.Context(), turn)
-	if err = twiliohook.TurnError(err, r, len(params.Memory)); err != nil {
-		if _, ok := err.(*twilio.Error); ok {
-			return "", err
-		}
-		// Twilio gets valid TwiML whatever fails here.
-		h.logger().Error(surface+": turn failed", "path", r.URL.Path, "call_sid", callSID, "error", err, "request_id", turn.RequestID)
-		return twiml.Voice([]twiml.Element{&twiml.VoiceHangup{}})
+	reply, err := twiliohook.Run(r, h.Engine, turn, h.Logger, surface)
+	if err != nil {
+		return "", err
+	}
+	if reply == nil {
+		return twiml.Voice([]twiml.Element{&twiml.VoiceHangup{}}) // the turn failed, and was logged
 	}
 	return Render(reply, h.gatherURL(r, after), after)
 }
