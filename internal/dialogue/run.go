@@ -87,16 +87,7 @@ func (r *run) turn(ctx context.Context) {
 // initiate runs defaults.assistant_initiation, or listens when there is
 // none.
 func (r *run) initiate(ctx context.Context) {
-	target := r.c.defaults.AssistantInitiation
-	if r.c.defaultsErr != nil {
-		r.note(Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})
-		target = ""
-	}
-	if strings.TrimSpace(target) == "" {
-		r.st.Awaiting = awaitListen
-		return
-	}
-	r.runDefault(ctx, target)
+	r.runDefaultOrListen(ctx, r.c.defaults.AssistantInitiation)
 }
 
 // startTask runs a task chosen by the NLU (or TargetTask).
@@ -368,7 +359,12 @@ func formatConfidence(c float64) string {
 func (r *run) fallback(ctx context.Context) {
 	r.inFallback = true
 	r.reply.Fallback = true
-	target := r.c.defaults.Fallback
+	r.runDefaultOrListen(ctx, r.c.defaults.Fallback)
+}
+
+// runDefaultOrListen runs a default (target, from the assistant's
+// defaults), or listens when it is empty or the defaults are invalid.
+func (r *run) runDefaultOrListen(ctx context.Context, target string) {
 	if r.c.defaultsErr != nil {
 		r.note(Fault{Code: twilio.CodeInvalidActions, Message: fmt.Sprintf("assistant defaults: %v", r.c.defaultsErr)})
 		target = ""

@@ -25,21 +25,12 @@ type Handler struct {
 
 // Register adds the channel's route to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-messaging", h.serve)
+	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-messaging", twiliohook.ServeTwiML(h.handle, h.Logger, surface))
 }
 
 func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 const surface = "twilio-messaging channel"
-
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	doc, err := h.handle(w, r)
-	if err != nil {
-		twiliohook.WriteError(w, r, h.logger(), surface, err)
-		return
-	}
-	twiliohook.WriteTwiML(w, doc)
-}
 
 func (h *Handler) handle(w http.ResponseWriter, r *http.Request) (string, error) {
 	acct, err := h.Verifier.Verify(w, r, surface)

@@ -263,6 +263,19 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, surfac
 	twilio.WriteError(w, te)
 }
 
+// ServeTwiML returns a handler that answers what handle returns: a TwiML
+// document, or its error as WriteError writes it.
+func ServeTwiML(handle func(http.ResponseWriter, *http.Request) (string, error), log *slog.Logger, surface string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		doc, err := handle(w, r)
+		if err != nil {
+			WriteError(w, r, Logger(log), surface, err)
+			return
+		}
+		WriteTwiML(w, doc)
+	}
+}
+
 // WriteTwiML writes a TwiML document with status 200.
 func WriteTwiML(w http.ResponseWriter, doc string) {
 	w.Header().Set("Content-Type", "application/xml")

@@ -42,10 +42,8 @@ type Handler struct {
 
 // Register adds the channel's route to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-voice", h.serve)
+	mux.HandleFunc("POST /v1/{AccountSid}/{Assistant}/twilio-voice", twiliohook.ServeTwiML(h.handle, h.Logger, surface))
 }
-
-func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 const surface = "twilio-voice channel"
 
@@ -55,15 +53,6 @@ const gatherParam = "Gather"
 // SilenceTimeout is how many seconds a <Gather> waits for the caller to
 // begin speaking or pressing keys.
 const SilenceTimeout = 5
-
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	doc, err := h.handle(w, r)
-	if err != nil {
-		twiliohook.WriteError(w, r, h.logger(), surface, err)
-		return
-	}
-	twiliohook.WriteTwiML(w, doc)
-}
 
 // finished are the statuses of a call that is over.
 var finished = map[string]bool{"completed": true, "busy": true, "failed": true, "no-answer": true, "canceled": true}
