@@ -79,3 +79,19 @@ func TestPurePackages(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryDeps keeps test-only libraries out of the parley binary: the
+// conversation-test runner that `parley test` uses compares without go-cmp.
+func TestBinaryDeps(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/parleyhq/parley/cmd/parley").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, d := range strings.Fields(string(out)) {
+		for _, banned := range []string{"github.com/google/go-cmp", "github.com/twilio/twilio-go/client", "github.com/golang/mock"} {
+			if d == banned || strings.HasPrefix(d, banned+"/") {
+				t.Errorf("cmd/parley depends on %s", d)
+			}
+		}
+	}
+}

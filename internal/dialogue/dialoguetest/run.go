@@ -2,6 +2,7 @@ package dialoguetest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/parleyhq/parley/internal/assistant"
@@ -256,13 +256,14 @@ func Run(ctx context.Context, name, dir string, data []byte, opts Options) (*Res
 		if err != nil {
 			return nil, err
 		}
-		var w, g any
-		if err := json.Unmarshal(wantMem, &w); err != nil {
+		// Both as values, written again with sorted keys, compared line by
+		// line: the same JSON however it is spaced or ordered.
+		w, werr := canonicalJSON(wantMem)
+		g, gerr := canonicalJSON(gotMem)
+		if err := cmp.Or(werr, gerr); err != nil {
 			fmt.Fprintf(&diff, "memory.json: %v\n", err)
-		} else if err := json.Unmarshal(gotMem, &g); err == nil {
-			if d := cmp.Diff(w, g); d != "" {
-				fmt.Fprintf(&diff, "memory.json (-want +got):\n%s", d)
-			}
+		} else if d := lineDiff(w, g); d != "" {
+			fmt.Fprintf(&diff, "memory.json (-want +got):\n%s", d)
 		}
 	}
 	res.Diff = diff.String()
@@ -336,6 +337,20 @@ func Render(r *dialogue.Reply, trace bool) []string {
 
 func oneLine(s string) string {
 	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+}
+
+// canonicalJSON returns the lines of data's value written as indented JSON
+// with sorted keys.
+func canonicalJSON(data []byte) ([]string, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(string(b), "\n"), nil
 }
 
 func indentJSON(data []byte) ([]byte, error) {
