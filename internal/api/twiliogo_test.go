@@ -24,6 +24,7 @@ import (
 	autopilot "github.com/twilio/twilio-go/rest/autopilot/v1"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -221,7 +222,7 @@ func newTGEnv(t *testing.T) *tgEnv {
 	}
 	eng := dialogue.New(db, calls, dialogue.Options{})
 	t.Cleanup(func() { eng.Close() })
-	builder := dialogue.NewBuilder(db, calls, dialogue.BuilderOptions{Poll: 50 * time.Millisecond})
+	builder := builds.NewBuilder(db, calls, builds.Options{Poll: 50 * time.Millisecond})
 	bctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { builder.Run(bctx); close(done) }()

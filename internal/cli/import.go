@@ -19,7 +19,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
-	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 )
@@ -211,7 +211,7 @@ func importFiles(e *env, db *sqlite.DB, acct store.Account, paths []string, opts
 		}
 		printImported(e, stored)
 		// Every import trains a model build, as Autopilot's CLI started one.
-		b, err := dialogue.Build(e.ctx, db, acct.SID, stored.SID, a.ModelBuild)
+		b, err := builds.Build(e.ctx, db, acct.SID, stored.SID, a.ModelBuild)
 		if err != nil {
 			return out, &importError{files[i], err}
 		}

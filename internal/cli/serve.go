@@ -20,6 +20,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/channels/chat"
 	"github.com/parleyhq/parley/internal/channels/custom"
 	"github.com/parleyhq/parley/internal/channels/messaging"
@@ -50,7 +51,7 @@ func runServe(e *env, args []string) error {
 	fs.Var(&imports, "import", "import this schema file or directory of schema files before serving (repeatable)")
 	fs.Var(&maps, "map-url", "with --import: rewrite URLs starting with FROM to start with TO (FROM=TO; repeatable)")
 	cacheMB := fs.Int("cache-mb", dialogue.DefaultMaxCacheBytes>>20, "memory in MiB (estimated) for the assistants kept ready to run, models included; the least recently used go first")
-	keepModels := fs.Int("keep-models", dialogue.DefaultKeepModels, "how many trained models of each assistant's newest builds are kept; older builds keep their record and schema (for Restore)")
+	keepModels := fs.Int("keep-models", builds.DefaultKeepModels, "how many trained models of each assistant's newest builds are kept; older builds keep their record and schema (for Restore)")
 	var proxies multiFlag
 	fs.Var(&proxies, "trusted-proxy", "a reverse proxy (IP or CIDR; repeatable) whose X-Forwarded-Proto and X-Forwarded-Host give the public URL Twilio signed, when --public-url is not set")
 	skipSignature := fs.Bool("insecure-skip-signature", false, "accept Twilio channel requests (twilio-messaging, twilio-voice, twilio-chat) without a valid X-Twilio-Signature: for local development only")
@@ -148,7 +149,7 @@ func runServe(e *env, args []string) error {
 	// In the background, model builds enqueued through the REST API train,
 	// and logged queries older than the retention go; both stop before the
 	// store closes.
-	builder := dialogue.NewBuilder(db, client, dialogue.BuilderOptions{Node: hostname(), Logger: log, Observe: m.ModelBuild, KeepModels: *keepModels})
+	builder := builds.NewBuilder(db, client, builds.Options{Node: hostname(), Logger: log, Observe: m.ModelBuild, KeepModels: *keepModels})
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	background.Go(func() { builder.Run(bgCtx) })

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
-	"github.com/parleyhq/parley/internal/store/sqlite"
 )
 
 // TestEngineUsesNewestCompletedBuild: samples changed by an import route only
@@ -31,7 +30,7 @@ func TestEngineUsesNewestCompletedBuild(t *testing.T) {
 	if _, err := db.ImportAssistant(ctx, schema("let us dance")); err != nil {
 		t.Fatal(err)
 	}
-	b1, err := dialogue.Build(ctx, db, testAccount, "builds", "v1")
+	b1, err := builds.Build(ctx, db, testAccount, "builds", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +55,7 @@ func TestEngineUsesNewestCompletedBuild(t *testing.T) {
 	if got := ask("shake it"); got == "dance" {
 		t.Errorf("a sample imported without a build routes already")
 	}
-	b2, err := dialogue.Build(ctx, db, testAccount, "builds", "v1") // name taken: named by its SID
+	b2, err := builds.Build(ctx, db, testAccount, "builds", "v1") // name taken: named by its SID
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,75 +67,21 @@ func TestEngineUsesNewestCompletedBuild(t *testing.T) {
 	}
 }
 
-// cancelOnRead cancels a context once the builder has read the assistant
-// to train, so that training starts with its context done.
-type cancelOnRead struct {
-	*sqlite.DB
-	cancel context.CancelFunc
-}
-
-func (s cancelOnRead) Assistant(ctx context.Context, account, sidOrName string) (*assistant.Assistant, error) {
-	a, err := s.DB.Assistant(ctx, account, sidOrName)
-	s.cancel()
-	return a, err
-}
-
-// TestInterruptedBuildGoesBackToTheQueue: a build whose training is stopped
-// by shutdown is enqueued again, at once claimable, not failed, and has no
-// status callback.
-func TestInterruptedBuildGoesBackToTheQueue(t *testing.T) {
-	db, _ := openDB(t, "https://unused.example")
-	a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "stoppable", "tasks": [
-		{"uniqueName": "greet", "actions": {"actions": [{"say": "Hi."}]}, "samples": [{"language": "en-US", "taggedText": "hello"}, {"language": "en-US", "taggedText": "good morning"}]},
-		{"uniqueName": "dance", "actions": {"actions": [{"say": "Dancing."}]}, "samples": [{"language": "en-US", "taggedText": "let us dance"}, {"language": "en-US", "taggedText": "shake it"}]}]}`), assistant.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.AccountSID = testAccount
-	if a, err = db.ImportAssistant(context.Background(), a); err != nil {
-		t.Fatal(err)
-	}
-	b := &store.ModelBuild{AccountSID: testAccount, AssistantSID: a.SID, Revision: a.Revision, Status: store.BuildEnqueued, StatusCallback: "http://127.0.0.1:1/never"}
-	if err := db.CreateModelBuild(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	builder := dialogue.NewBuilder(cancelOnRead{db, cancel}, nil, dialogue.BuilderOptions{Poll: time.Hour})
-	done := make(chan struct{})
-	go func() { builder.Run(ctx); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the builder did not stop")
-	}
-	got, err := db.ModelBuild(context.Background(), testAccount, a.SID, b.SID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != store.BuildEnqueued || got.ErrorMessage != "" || len(got.Model) != 0 {
-		t.Fatalf("interrupted build: status %q, error %q, %d bytes of model; want enqueued, none, none", got.Status, got.ErrorMessage, len(got.Model))
-	}
-	again, err := db.ClaimModelBuild(context.Background(), "other-node", time.Minute)
-	if err != nil || again.SID != b.SID {
-		t.Fatalf("claim after the interruption: %v, %+v; want the same build at once", err, again)
-	}
-}
-
 // TestOldModelsArePruned: of an assistant's completed builds, only the
 // newest DefaultKeepModels keep their model; a query naming an older one
 // says why it cannot run.
 func TestOldModelsArePruned(t *testing.T) {
 	db, a := openDB(t, "https://unused.example")
 	ctx := context.Background()
-	var builds []*store.ModelBuild
-	for range dialogue.DefaultKeepModels + 2 {
-		b, err := dialogue.Build(ctx, db, testAccount, a.SID, "")
+	var made []*store.ModelBuild
+	for range builds.DefaultKeepModels + 2 {
+		b, err := builds.Build(ctx, db, testAccount, a.SID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		builds = append(builds, b)
+		made = append(made, b)
 	}
-	for i, b := range builds {
+	for i, b := range made {
 		got, err := db.ModelBuild(ctx, testAccount, a.SID, b.SID)
 		if err != nil {
 			t.Fatal(err)
@@ -146,11 +91,11 @@ func TestOldModelsArePruned(t *testing.T) {
 		}
 	}
 	eng := newEngine(t, db)
-	_, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, builds[0].SID, "en-US", "count", nil)
+	_, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, made[0].SID, "en-US", "count", nil)
 	if !errors.Is(err, dialogue.ErrModelPruned) {
 		t.Errorf("query of a pruned build: %v, want ErrModelPruned", err)
 	}
-	if _, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, builds[len(builds)-1].SID, "en-US", "count", nil); err != nil {
+	if _, err := eng.QueryBuild(ctx, nil, testAccount, a.SID, made[len(made)-1].SID, "en-US", "count", nil); err != nil {
 		t.Errorf("query of the newest build: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/nlu"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -186,17 +187,11 @@ func (e *Engine) model(ctx context.Context, a *assistant.Assistant, types nlu.Ty
 			e.log.Warn("model build not found; training in memory", "assistant_sid", a.SID, "model_build", build, "error", err)
 		}
 	}
-	m, err := trainModel(ctx, a, types)
+	m, err := builds.TrainModel(ctx, a, types)
 	if err != nil {
 		return nil, fmt.Errorf("assistant %s: train: %w", a.UniqueName, err)
 	}
 	return m, nil
-}
-
-// trainModel trains the NLU model of an assistant as the engine routes with
-// it: the sample matcher and the classifier.
-func trainModel(ctx context.Context, a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
-	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true, Threshold: a.NLUThreshold, Train: nlu.TrainOptions{Context: ctx}})
 }
 
 func nonEmpty(doc []byte) []byte {

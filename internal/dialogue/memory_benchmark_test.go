@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -41,7 +42,7 @@ func BenchmarkAssistantsMemory(b *testing.B) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := dialogue.Build(ctx, db, testAccount, st.SID, ""); err != nil {
+		if _, err := builds.Build(ctx, db, testAccount, st.SID, ""); err != nil {
 			t.Fatal(err)
 		}
 		sids = append(sids, st.SID)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
@@ -55,7 +56,7 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	eng := dialogue.New(db, hooks, dialogue.Options{})
 	t.Cleanup(func() { eng.Close() })
-	builder := dialogue.NewBuilder(db, hooks, dialogue.BuilderOptions{Poll: 20 * time.Millisecond})
+	builder := builds.NewBuilder(db, hooks, builds.Options{Poll: 20 * time.Millisecond})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { builder.Run(ctx); close(done) }()

@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
@@ -190,7 +191,7 @@ func Run(ctx context.Context, name, dir string, data []byte, opts Options) (*Res
 		return nil, err
 	}
 	// As parley import does: the engine then routes with the stored build.
-	if _, err := dialogue.Build(ctx, db, account.SID, stored.SID, a.ModelBuild); err != nil {
+	if _, err := builds.Build(ctx, db, account.SID, stored.SID, a.ModelBuild); err != nil {
 		return nil, err
 	}
 	client, err := webhook.New(webhook.Options{Timeout: o.timeout})

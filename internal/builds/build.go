@@ -1,4 +1,9 @@
-package dialogue
+// Package builds runs model builds: the job queue of builds enqueued
+// through the REST API, claimed with a lease by one node at a time,
+// training an assistant's NLU model from its samples, storing it, and
+// calling the build's StatusCallback. Engines load the newest completed
+// build's model.
+package builds
 
 import (
 	"context"
@@ -12,23 +17,23 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// BuildStore is what a model build needs from persistence.
-type BuildStore interface {
+// Store is what a model build needs from persistence.
+type Store interface {
 	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
 	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
 	UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error
 }
 
-// ErrBuildInterrupted says that a model build stopped because its context
+// ErrInterrupted says that a model build stopped because its context
 // ended; the build is enqueued again.
-var ErrBuildInterrupted = errors.New("interrupted; enqueued again")
+var ErrInterrupted = errors.New("interrupted; enqueued again")
 
 // Build runs a model build of an assistant: it records the build as
 // enqueued, then building, trains the assistant's NLU model from its current
 // samples and stores it, completed, or records why it failed. name is the
 // build's unique name; when empty, or already taken, the build is named by
 // its SID. Engines use the newest completed build.
-func Build(ctx context.Context, s BuildStore, accountSID, assistantName, name string) (*store.ModelBuild, error) {
+func Build(ctx context.Context, s Store, accountSID, assistantName, name string) (*store.ModelBuild, error) {
 	a, err := s.Assistant(ctx, accountSID, assistantName)
 	if err != nil {
 		return nil, fmt.Errorf("model build: %w", err)
@@ -64,11 +69,11 @@ type modelPruner interface {
 // with the reason, which it also returns. When ctx ends first (the process
 // is shutting down), training stops within a moment and the build goes back
 // to the queue, enqueued, for this or another process to build; train then
-// returns an error that wraps [ErrBuildInterrupted].
-func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.ModelBuild, keep int) error {
+// returns an error that wraps [ErrInterrupted].
+func train(ctx context.Context, s Store, a *assistant.Assistant, b *store.ModelBuild, keep int) error {
 	start := time.Now()
 	data, trainErr := func() ([]byte, error) {
-		m, err := trainModel(ctx, a, nlu.Types(a))
+		m, err := TrainModel(ctx, a, nlu.Types(a))
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +98,7 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 		if err := s.UpdateModelBuild(sctx, b); err != nil {
 			return fmt.Errorf("model build %s: interrupted, and not put back in the queue: %w", b.SID, err)
 		}
-		return fmt.Errorf("model build %s: %w", b.SID, ErrBuildInterrupted)
+		return fmt.Errorf("model build %s: %w", b.SID, ErrInterrupted)
 	}
 	if trainErr != nil {
 		b.Status, b.ErrorMessage = store.BuildFailed, trainErr.Error()
@@ -112,4 +117,11 @@ func train(ctx context.Context, s BuildStore, a *assistant.Assistant, b *store.M
 		}
 	}
 	return nil
+}
+
+// TrainModel trains the NLU model of an assistant as engines route with
+// it: the sample matcher and the classifier. Engines train with it too, in
+// memory, for an assistant that has no completed build.
+func TrainModel(ctx context.Context, a *assistant.Assistant, types nlu.TypeResolver) (*nlu.Model, error) {
+	return nlu.TrainModel(a, types, nlu.ModelOptions{Classifier: true, Threshold: a.NLUThreshold, Train: nlu.TrainOptions{Context: ctx}})
 }

@@ -1,4 +1,4 @@
-package dialogue
+package builds
 
 import (
 	"context"
@@ -15,13 +15,19 @@ import (
 // QueueStore is what a [Builder] needs from persistence: model builds as
 // jobs, claimed one at a time by a node.
 type QueueStore interface {
-	BuildStore
+	Store
 	Account(ctx context.Context, sid string) (store.Account, error)
 	ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error)
 }
 
-// BuilderOptions configure a [Builder].
-type BuilderOptions struct {
+// Callbacks sends the status callbacks of finished builds;
+// *webhook.Client is one.
+type Callbacks interface {
+	Do(ctx context.Context, req webhook.Request) (*webhook.Response, error)
+}
+
+// Options configure a [Builder].
+type Options struct {
 	// Node names this process in the builds it claims.
 	Node string
 	// Poll is how often the queue is looked at without a Wake; 2 s when 0.
@@ -45,14 +51,14 @@ type BuilderOptions struct {
 // and POSTs each build's StatusCallback when it ends.
 type Builder struct {
 	s     QueueStore
-	calls Webhooks
-	opts  BuilderOptions
+	calls Callbacks
+	opts  Options
 	wake  chan struct{}
 }
 
 // NewBuilder returns a Builder; [Builder.Run] starts it. calls sends the
 // status callbacks (signed with the account's token); nil sends none.
-func NewBuilder(s QueueStore, calls Webhooks, opts BuilderOptions) *Builder {
+func NewBuilder(s QueueStore, calls Callbacks, opts Options) *Builder {
 	if opts.Poll <= 0 {
 		opts.Poll = 2 * time.Second
 	}
@@ -120,7 +126,7 @@ func (b *Builder) next(ctx context.Context) bool {
 		return true
 	}
 	err = train(ctx, b.s, a, mb, b.opts.KeepModels)
-	if errors.Is(err, ErrBuildInterrupted) {
+	if errors.Is(err, ErrInterrupted) {
 		log.Info("model build interrupted; back in the queue")
 		b.observe("interrupted")
 		return false
