@@ -32,6 +32,15 @@ type Store interface {
 	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.ModelBuild, error)
 }
 
+// A DialogueLocker serializes the turns of one dialogue across the
+// processes that share a store (found by type assertion on the Store):
+// LockDialogue waits until key is free, and holds it until unlock. With
+// one, the engine reads each dialogue from the store under the lock rather
+// than trusting its own copy, which another process may have outdated.
+type DialogueLocker interface {
+	LockDialogue(ctx context.Context, key string) (unlock func(), err error)
+}
+
 // Webhooks sends outbound Autopilot Requests; *webhook.Client is one.
 type Webhooks interface {
 	Do(ctx context.Context, req webhook.Request) (*webhook.Response, error)
@@ -90,8 +99,10 @@ type Engine struct {
 	cache *compiledCache       // by assistant SID
 	refs  map[string]cachedRef // by account SID and the name a turn used
 	// dialogues holds a copy of each active dialogue this engine saved last,
-	// by dialogue key.
+	// by dialogue key; empty when the store is shared with other processes
+	// (a DialogueLocker), which may outdate any copy.
 	dialogues map[string]*store.Dialogue
+	shared    bool
 
 	locks keyLock // one per dialogue key
 
@@ -133,6 +144,7 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
+	_, e.shared = s.(DialogueLocker)
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
 	}
@@ -343,7 +355,11 @@ func (e *Engine) handle(ctx context.Context, t Turn) (*Reply, error) {
 	}
 
 	key := dialogueKey(ref.SID, t)
-	defer e.locks.lock(key)()
+	unlock, err := e.lock(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("handle turn: %w", err)
+	}
+	defer unlock()
 
 	for attempt := 1; ; attempt++ {
 		reply, err := e.handleOnce(ctx, c, t, key)
@@ -436,6 +452,9 @@ func (e *Engine) activeDialogue(ctx context.Context, key, assistantSID, channel,
 
 // remember keeps a copy of a dialogue just saved, or forgets an ended one.
 func (e *Engine) remember(key string, d *store.Dialogue) {
+	if e.shared {
+		return
+	}
 	if d.Status != store.DialogueActive {
 		e.forget(key)
 		return
@@ -453,6 +472,22 @@ func (e *Engine) forget(key string) {
 	e.mu.Lock()
 	delete(e.dialogues, key)
 	e.mu.Unlock()
+}
+
+// lock serializes the turns of the dialogue key names: in this process, and
+// across processes when the store is a DialogueLocker.
+func (e *Engine) lock(ctx context.Context, key string) (unlock func(), err error) {
+	unlockHere := e.locks.lock(key)
+	dl, ok := e.store.(DialogueLocker)
+	if !ok {
+		return unlockHere, nil
+	}
+	unlockThere, err := dl.LockDialogue(ctx, key)
+	if err != nil {
+		unlockHere()
+		return nil, err
+	}
+	return func() { unlockThere(); unlockHere() }, nil
 }
 
 // dialogueKey is the key of t's dialogue among the engine's locks and
@@ -485,7 +520,11 @@ func (e *Engine) End(ctx context.Context, t Turn) error {
 		t.MemoryKey = t.Channel
 	}
 	key := dialogueKey(ref.SID, t)
-	defer e.locks.lock(key)()
+	unlock, err := e.lock(ctx, key)
+	if err != nil {
+		return fmt.Errorf("end dialogue: %w", err)
+	}
+	defer unlock()
 	d, err := e.activeDialogue(ctx, key, ref.SID, t.storeChannel(), t.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,5 +229,56 @@ func TestObserver(t *testing.T) {
 	}
 	if diff := cmp.Diff([]bool{true, false}, o.classify); diff != "" {
 		t.Errorf("classifications (-want +got):\n%s", diff)
+	}
+}
+
+// TestTurnsAcrossProcessesRunWebhooksOnce: two engines, each on its own
+// handle of one SQLite file (as two processes on one data directory), take
+// concurrent turns of one dialogue: every turn's webhook runs exactly once,
+// none fails, and every remember survives.
+func TestTurnsAcrossProcessesRunWebhooksOnce(t *testing.T) {
+	var calls atomic.Int32
+	counter := counterServer(t)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		counter.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hook.Close)
+	db, a := openDB(t, hook.URL)
+	path := db.Path()
+	other, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	engs := []*dialogue.Engine{newEngine(t, db), newEngine(t, other)}
+	const turns = 40
+	var wg sync.WaitGroup
+	for i := range turns {
+		wg.Go(func() {
+			_, err := engs[i%2].Handle(context.Background(), dialogue.Turn{
+				AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID,
+				Channel: "test", MemoryKey: "custom.test", UserID: "u1", Text: "count",
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	d, err := db.ActiveDialogue(context.Background(), a.SID, "custom.test", "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Memory struct {
+			Count int `json:"count"`
+		} `json:"memory"`
+	}
+	if err := json.Unmarshal(d.State, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Memory.Count != turns || calls.Load() != turns {
+		t.Errorf("%d turns: count %d, %d webhook calls; want %d and %d", turns, st.Memory.Count, calls.Load(), turns, turns)
 	}
 }

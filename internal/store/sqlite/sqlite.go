@@ -59,7 +59,14 @@ type DB struct {
 	ckptDone chan struct{}
 
 	now func() time.Time
+
+	// path is the database file's; lockPath the file whose bytes lock
+	// dialogues across processes (LockDialogue).
+	path, lockPath string
 }
+
+// Path returns the path of the database file.
+func (db *DB) Path() string { return db.path }
 
 // checkpointEvery is how often the background checkpointer runs.
 const checkpointEvery = time.Second
@@ -129,7 +136,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	db := &DB{w: w, now: time.Now}
+	db := &DB{w: w, now: time.Now, path: path, lockPath: lockPath(path)}
 	// Migrate on the writer first: it switches the file to WAL mode before
 	// any query-only connection opens.
 	if err := migrate(ctx, w, migrationFiles, "migrations"); err != nil {
@@ -186,8 +193,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // QueryLogPath is the file of the query log beside the database at path:
 // parley.db's is parley-queries.db.
 func QueryLogPath(path string) string {
+	return withSuffix(path, "-queries")
+}
+
+// withSuffix adds suffix to the name of the file at path, before its
+// extension.
+func withSuffix(path, suffix string) string {
 	ext := filepath.Ext(path)
-	return strings.TrimSuffix(path, ext) + "-queries" + ext
+	return strings.TrimSuffix(path, ext) + suffix + ext
 }
 
 // checkpointer runs a passive checkpoint every checkpointEvery until Close.
