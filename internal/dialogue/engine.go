@@ -34,11 +34,14 @@ type Store interface {
 
 // A DialogueLocker serializes the turns of one dialogue across the
 // processes that share a store (found by type assertion on the Store):
-// LockDialogue waits until key is free, and holds it until unlock. With
-// one, the engine reads each dialogue from the store under the lock rather
-// than trusting its own copy, which another process may have outdated.
+// LockDialogue waits until key is free, and holds it until unlock. Each
+// dialogue also has a generation that every process bumps when it saves
+// the dialogue: the engine trusts its own copy of a dialogue only while the
+// generation is the one its own save left, and otherwise reads the store.
 type DialogueLocker interface {
 	LockDialogue(ctx context.Context, key string) (unlock func(), err error)
+	DialogueGeneration(key string) uint64
+	BumpDialogueGeneration(key string) uint64
 }
 
 // Webhooks sends outbound Autopilot Requests; *webhook.Client is one.
@@ -99,10 +102,10 @@ type Engine struct {
 	cache *compiledCache       // by assistant SID
 	refs  map[string]cachedRef // by account SID and the name a turn used
 	// dialogues holds a copy of each active dialogue this engine saved last,
-	// by dialogue key; empty when the store is shared with other processes
-	// (a DialogueLocker), which may outdate any copy.
-	dialogues map[string]*store.Dialogue
-	shared    bool
+	// by dialogue key.
+	dialogues map[string]cachedDialogue
+	// locker, when the store is one, serializes turns across processes.
+	locker DialogueLocker
 
 	locks keyLock // one per dialogue key
 
@@ -142,9 +145,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.MaxCacheBytes <= 0 {
 		opts.MaxCacheBytes = DefaultMaxCacheBytes
 	}
-	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]*store.Dialogue{},
+	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]cachedDialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
-	_, e.shared = s.(DialogueLocker)
+	e.locker, _ = s.(DialogueLocker)
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
 	}
@@ -436,24 +439,35 @@ func (e *Engine) Forget(accountSID string) {
 const maxCachedDialogues = 100_000
 
 // activeDialogue returns the active dialogue of a key: the engine's own copy
-// of the one it last saved, else the store's. A copy that another process
-// changed since is caught by the compare-and-swap of SaveDialogue, which
-// fails with ErrConflict; the turn then runs again on the store's version.
+// of the one it last saved, while no other process saved it since (see
+// DialogueLocker), else the store's. Should a copy be outdated all the same
+// (a store that is no DialogueLocker, shared by processes), the
+// compare-and-swap of SaveDialogue fails with ErrConflict and the turn runs
+// again on the store's version.
 func (e *Engine) activeDialogue(ctx context.Context, key, assistantSID, channel, userID string) (*store.Dialogue, error) {
 	e.mu.Lock()
-	d, ok := e.dialogues[key]
+	c, ok := e.dialogues[key]
 	e.mu.Unlock()
-	if ok {
-		cp := *d
+	if ok && (e.locker == nil || e.locker.DialogueGeneration(key) == c.generation) {
+		cp := *c.d
 		return &cp, nil
 	}
 	return e.store.ActiveDialogue(ctx, assistantSID, channel, userID)
 }
 
-// remember keeps a copy of a dialogue just saved, or forgets an ended one.
-func (e *Engine) remember(key string, d *store.Dialogue) {
-	if e.shared {
-		return
+// A cachedDialogue is a copy of a dialogue this engine saved, with the
+// generation its save left (see DialogueLocker).
+type cachedDialogue struct {
+	d          *store.Dialogue
+	generation uint64
+}
+
+// saved records a save of the dialogue of key: its new generation, and a
+// copy of it while it is active.
+func (e *Engine) saved(key string, d *store.Dialogue) {
+	var gen uint64
+	if e.locker != nil {
+		gen = e.locker.BumpDialogueGeneration(key)
 	}
 	if d.Status != store.DialogueActive {
 		e.forget(key)
@@ -464,7 +478,7 @@ func (e *Engine) remember(key string, d *store.Dialogue) {
 	if len(e.dialogues) >= maxCachedDialogues {
 		clear(e.dialogues)
 	}
-	e.dialogues[key] = &cp
+	e.dialogues[key] = cachedDialogue{&cp, gen}
 	e.mu.Unlock()
 }
 
@@ -478,11 +492,10 @@ func (e *Engine) forget(key string) {
 // across processes when the store is a DialogueLocker.
 func (e *Engine) lock(ctx context.Context, key string) (unlock func(), err error) {
 	unlockHere := e.locks.lock(key)
-	dl, ok := e.store.(DialogueLocker)
-	if !ok {
+	if e.locker == nil {
 		return unlockHere, nil
 	}
-	unlockThere, err := dl.LockDialogue(ctx, key)
+	unlockThere, err := e.locker.LockDialogue(ctx, key)
 	if err != nil {
 		unlockHere()
 		return nil, err
@@ -549,6 +562,7 @@ func (e *Engine) End(ctx context.Context, t Turn) error {
 	if err := e.store.SaveDialogue(ctx, d); err != nil {
 		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
 	}
+	e.saved(key, d)
 	e.dispatch(r)
 	return nil
 }
@@ -565,6 +579,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 		if err := e.store.SaveDialogue(ctx, d); err != nil {
 			return nil, fmt.Errorf("end timed-out dialogue: %w", err)
 		}
+		e.saved(key, d)
 		d = nil
 	}
 	var st *state
@@ -622,7 +637,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 	if err := e.store.SaveDialogue(sctx, d); err != nil {
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
-	e.remember(key, d)
+	e.saved(key, d)
 	e.dispatch(r)
 	if r.query != nil && e.queries != nil {
 		e.queries.add(r.query)

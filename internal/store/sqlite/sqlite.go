@@ -60,9 +60,10 @@ type DB struct {
 
 	now func() time.Time
 
-	// path is the database file's; lockPath the file whose bytes lock
+	// path is the database file's; locks the file beside it that locks
 	// dialogues across processes (LockDialogue).
-	path, lockPath string
+	path  string
+	locks *lockFile
 }
 
 // Path returns the path of the database file.
@@ -136,7 +137,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	db := &DB{w: w, now: time.Now, path: path, lockPath: lockPath(path)}
+	db := &DB{w: w, now: time.Now, path: path}
 	// Migrate on the writer first: it switches the file to WAL mode before
 	// any query-only connection opens.
 	if err := migrate(ctx, w, migrationFiles, "migrations"); err != nil {
@@ -144,9 +145,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 
+	if db.locks, err = openLockFile(lockPath(path)); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", u+"?"+rq.Encode())
 	if err != nil {
-		w.Close()
+		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -277,6 +282,9 @@ func (db *DB) Close() error {
 		errs = append(errs, db.q.Close())
 	}
 	errs = append(errs, db.w.Close())
+	if db.locks != nil {
+		errs = append(errs, db.locks.close())
+	}
 	return errors.Join(errs...)
 }
 
