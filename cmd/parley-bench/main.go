@@ -110,6 +110,13 @@ func main() {
 	flag.IntVar(&cfg.max, "n", 1_000_000, "most turns sent in one run")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds; each runs both servers, alternating which goes first")
 	memory := flag.Int("memory", 0, "instead of the turn benchmark, measure the resident memory of a server with `N` assistants of 50 tasks x 10 samples after one turn to each")
+	var cc consistencyConfig
+	consistency := flag.Bool("consistency", false, "instead of the turn benchmark, check that turns across -nodes servers on one store are each applied once: -dialogues concurrent dialogues of -turns turns")
+	flag.IntVar(&cc.nodes, "nodes", 2, "with -consistency: servers on the one store")
+	flag.IntVar(&cc.dialogues, "dialogues", 200, "with -consistency: concurrent dialogues")
+	flag.IntVar(&cc.turns, "turns", 50, "with -consistency: turns of each dialogue")
+	flag.StringVar(&cc.db, "db", "", "with -consistency: a PostgreSQL `DSN` for the store (default: SQLite in a fresh data directory)")
+	flag.BoolVar(&cc.kill, "kill", false, "with -consistency: kill (SIGKILL) the first server halfway")
 	before := flag.String("before", "", "with -memory: `path` of another parley binary to measure the same way, as the baseline")
 	flag.Float64Var(&cfg.load, "load", 0.5, "rate of the open-loop runs, as a fraction of Parley's median maximum throughput")
 	flag.Usage = func() {
@@ -131,6 +138,11 @@ func main() {
 	case *memory < 0:
 		fmt.Fprintln(os.Stderr, "parley-bench: -memory must be positive")
 		os.Exit(2)
+	case *consistency && (cc.nodes < 1 || cc.dialogues < 1 || cc.turns < 1 || (cc.kill && cc.nodes < 2)):
+		fmt.Fprintln(os.Stderr, "parley-bench: -nodes, -dialogues and -turns must be positive, and -kill needs two nodes")
+		os.Exit(2)
+	case *consistency && cfg.parley != "":
+		err = runConsistency(cfg, cc, os.Stdout, os.Stderr)
 	case *memory > 0:
 		err = runMemory(cfg, *memory, *before, os.Stdout, os.Stderr)
 	case cfg.clients < 1 || cfg.users < 1 || cfg.workers < 1 || cfg.rounds < 1 || cfg.max < 1 || cfg.duration <= 0 || cfg.load <= 0:
