@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -23,52 +22,13 @@ import (
 // Store is what the API reads and writes; *sqlite.DB is one.
 type Store interface {
 	store.AccountSource
-
-	CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	Assistant(ctx context.Context, accountSID, sidOrName string) (*assistant.Assistant, error)
-	AssistantRef(ctx context.Context, accountSID, sidOrName string) (store.AssistantRef, error)
-	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
-	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
-	DeleteAssistant(ctx context.Context, accountSID, sidOrName string) error
-	ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
-
-	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)
-	UpdateTask(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.TaskPatch) (assistant.Task, error)
-	DeleteTask(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-
-	CreateField(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, f assistant.Field) (assistant.Field, error)
-	DeleteField(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sidOrName string) error
-
-	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
-	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
-	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
-
-	CreateFieldType(ctx context.Context, accountSID, assistantSID string, ft assistant.FieldType) (assistant.FieldType, error)
-	UpdateFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.FieldTypePatch) (assistant.FieldType, error)
-	DeleteFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
-	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
-
-	CreateWebhook(ctx context.Context, w *store.Webhook) error
-	Webhook(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.Webhook, error)
-	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
-	UpdateWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.WebhookPatch) (*store.Webhook, error)
-	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-
-	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
-	ModelBuilds(ctx context.Context, accountSID, assistantSID string) ([]store.ModelBuild, error)
-	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
-	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
-
-	CreateQuery(ctx context.Context, q *store.Query) error
-	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
-	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
-	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
-	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
-
+	store.Assistants
+	store.Tasks
+	store.Samples
+	store.FieldTypes
+	store.ModelBuilds
+	store.Queries
+	store.Webhooks
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
 }
 

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,22 +97,11 @@ func (s *Server) loadAssistant(r *request) (*assistant.Assistant, error) {
 	return a, err
 }
 
-// An outlineReader reads an assistant with its tasks and field types but
-// not their fields, samples and values.
-type outlineReader interface {
-	AssistantOutline(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
-}
-
 // loadOutline reads the path's assistant, with its tasks and field types,
 // for the handlers that need no more of them than their names and SIDs:
-// with a store that is an outlineReader, without their fields, samples and
-// values.
+// without their fields, samples and values.
 func (s *Server) loadOutline(r *request) (*assistant.Assistant, error) {
-	or, ok := s.Store.(outlineReader)
-	if !ok {
-		return s.loadAssistant(r)
-	}
-	a, err := or.AssistantOutline(r.Context(), r.account.SID, r.PathValue("Assistant"))
+	a, err := s.Store.AssistantOutline(r.Context(), r.account.SID, r.PathValue("Assistant"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(r.URL.Path)
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -91,22 +90,11 @@ func (s *Server) loadFieldType(r *request, whole bool) (*assistant.Assistant, *a
 	return a, ft, nil
 }
 
-// A fieldTypeReader reads one field type of an assistant without the rest:
-// with a store that has it, a request about one field value costs what that
-// type holds, not what the assistant holds.
-type fieldTypeReader interface {
-	AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error)
-}
-
 // loadOneFieldType is loadFieldType for the handlers that need the field
-// type alone: the assistant it returns holds that type only (and no tasks)
-// when the store is a fieldTypeReader.
+// type alone: the assistant it returns holds that type only, with its
+// values (and no tasks).
 func (s *Server) loadOneFieldType(r *request) (*assistant.Assistant, *assistant.FieldType, error) {
-	fr, ok := s.Store.(fieldTypeReader)
-	if !ok {
-		return s.loadFieldType(r, true)
-	}
-	a, err := fr.AssistantFieldType(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("FieldType"))
+	a, err := s.Store.AssistantFieldType(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("FieldType"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, notFound(r.URL.Path)
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"github.com/parleyhq/parley/internal/fields"
@@ -52,16 +51,6 @@ func (r *request) taskJSON(a *assistant.Assistant, t assistant.Task) taskJSON {
 	}
 }
 
-// findTask returns the task of a named by the path's {Task}: SID or unique
-// name.
-func findTask(r *request, a *assistant.Assistant) (*assistant.Task, error) {
-	t := bySIDOrName(a.Tasks, r.PathValue("Task"), func(t *assistant.Task) (string, string) { return t.SID, t.UniqueName })
-	if t == nil {
-		return nil, notFound(r.URL.Path)
-	}
-	return t, nil
-}
-
 // bySIDOrName returns the item whose SID is id, else the first whose unique
 // name is id (key gives both), else nil.
 func bySIDOrName[T any](items []T, id string, key func(*T) (sid, name string)) *T {
@@ -78,33 +67,11 @@ func bySIDOrName[T any](items []T, id string, key func(*T) (sid, name string)) *
 	return named
 }
 
-// loadTask reads the path's assistant and task.
-func (s *Server) loadTask(r *request) (*assistant.Assistant, *assistant.Task, error) {
-	a, err := s.loadAssistant(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := findTask(r, a)
-	return a, t, err
-}
-
-// A taskReader reads one task of an assistant without the others, and
-// counts an assistant's samples: with a store that has it, a request about
-// one sample costs what that task holds, not what the assistant holds.
-type taskReader interface {
-	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
-	CountSamples(ctx context.Context, assistantSID string) (int, error)
-}
-
-// loadOneTask is loadTask for the handlers that need the task alone: the
-// assistant it returns holds that task only (and no field types) when the
-// store is a taskReader.
+// loadOneTask reads the path's task ({Task}: SID or unique name) alone:
+// the assistant it returns holds that task only, with its fields and
+// samples (and no field types).
 func (s *Server) loadOneTask(r *request) (*assistant.Assistant, *assistant.Task, error) {
-	tr, ok := s.Store.(taskReader)
-	if !ok {
-		return s.loadTask(r)
-	}
-	a, err := tr.AssistantTask(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("Task"))
+	a, err := s.Store.AssistantTask(r.Context(), r.account.SID, r.PathValue("Assistant"), r.PathValue("Task"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, notFound(r.URL.Path)
 	}
@@ -114,17 +81,9 @@ func (s *Server) loadOneTask(r *request) (*assistant.Assistant, *assistant.Task,
 	return a, &a.Tasks[0], nil
 }
 
-// countSamples counts the samples of all of a's tasks, a loaded by
-// loadOneTask.
+// countSamples counts the samples of all of a's tasks.
 func (s *Server) countSamples(r *request, a *assistant.Assistant) (int, error) {
-	if tr, ok := s.Store.(taskReader); ok {
-		return tr.CountSamples(r.Context(), a.SID)
-	}
-	n := 0
-	for _, t := range a.Tasks {
-		n += len(t.Samples)
-	}
-	return n, nil
+	return s.Store.CountSamples(r.Context(), a.SID)
 }
 
 // actionsParam reads the Actions parameter: a JSON document that must

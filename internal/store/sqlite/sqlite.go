@@ -368,3 +368,6 @@ func (u *update) exec(ctx context.Context, tx *sql.Tx, table, sid string) error 
 	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+u.clause()+` WHERE sid = ?`, append(u.args, sid)...)
 	return constraint(err)
 }
+
+// The SQLite store is a whole backend.
+var _ store.Store = (*DB)(nil)

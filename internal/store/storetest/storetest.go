@@ -6,80 +6,16 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
 )
 
-// Store is what a backend implements. Each method's contract is written on
-// the SQLite implementation (internal/store/sqlite) and checked here.
-type Store interface {
-	CreateAccount(ctx context.Context, a store.Account) error
-	Account(ctx context.Context, sid string) (store.Account, error)
-	Accounts(ctx context.Context) ([]store.Account, error)
-
-	ImportAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	Assistant(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
-	AssistantRef(ctx context.Context, accountSID, sidOrUniqueName string) (store.AssistantRef, error)
-	Assistants(ctx context.Context, accountSID string) ([]store.AssistantRef, error)
-	DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName string) error
-	CreateAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	UpdateAssistant(ctx context.Context, accountSID, sidOrName string, p store.AssistantPatch) (*assistant.Assistant, error)
-	AssistantHeads(ctx context.Context, accountSID string) ([]*assistant.Assistant, error)
-
-	CreateTask(ctx context.Context, accountSID, assistantSID string, t assistant.Task) (assistant.Task, error)
-	UpdateTask(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.TaskPatch) (assistant.Task, error)
-	DeleteTask(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-	CreateField(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, f assistant.Field) (assistant.Field, error)
-	DeleteField(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sidOrName string) error
-	CreateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName string, s assistant.Sample) (assistant.Sample, error)
-	UpdateSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string, p store.SamplePatch) (assistant.Sample, error)
-	DeleteSample(ctx context.Context, accountSID, assistantSID, taskSIDOrName, sid string) error
-	CreateFieldType(ctx context.Context, accountSID, assistantSID string, ft assistant.FieldType) (assistant.FieldType, error)
-	UpdateFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.FieldTypePatch) (assistant.FieldType, error)
-	DeleteFieldType(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-	CreateFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName string, v assistant.FieldValue) (assistant.FieldValue, error)
-	DeleteFieldValue(ctx context.Context, accountSID, assistantSID, typeSIDOrName, sid string) error
-
-	CreateWebhook(ctx context.Context, w *store.Webhook) error
-	Webhook(ctx context.Context, accountSID, assistantSID, sidOrName string) (*store.Webhook, error)
-	Webhooks(ctx context.Context, accountSID, assistantSID string) ([]store.Webhook, error)
-	UpdateWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string, p store.WebhookPatch) (*store.Webhook, error)
-	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
-
-	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error)
-	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error)
-	SaveDialogue(ctx context.Context, d *store.Dialogue) error
-
-	CreateModelBuild(ctx context.Context, b *store.ModelBuild) error
-	UpdateModelBuild(ctx context.Context, b *store.ModelBuild) error
-	ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) (*store.ModelBuild, error)
-	ModelBuilds(ctx context.Context, accountSID, assistantSID string) ([]store.ModelBuild, error)
-	LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error)
-	PruneModels(ctx context.Context, assistantSID string, keep int) (int64, error)
-	RestoreAssistant(ctx context.Context, a *assistant.Assistant) (*assistant.Assistant, error)
-	AssistantTask(ctx context.Context, accountSID, assistantSIDOrName, taskSIDOrName string) (*assistant.Assistant, error)
-	AssistantOutline(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error)
-	CountSamples(ctx context.Context, assistantSID string) (int, error)
-	AssistantFieldType(ctx context.Context, accountSID, assistantSIDOrName, typeSIDOrName string) (*assistant.Assistant, error)
-	DeleteModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUniqueName string) error
-	BuildState(ctx context.Context, accountSID, assistantSID string) (store.BuildState, error)
-	RenameModelBuild(ctx context.Context, accountSID, assistantSID, sidOrName, uniqueName string) (*store.ModelBuild, error)
-	ClaimModelBuild(ctx context.Context, node string, lease time.Duration) (*store.ModelBuild, error)
-	CreateQuery(ctx context.Context, q *store.Query) error
-	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
-	PurgeQueries(ctx context.Context, before time.Time) (int64, error)
-	Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error)
-	Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error)
-	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p store.QueryPatch) (*store.Query, error)
-	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
-}
+// Store is what a backend implements: all of [store.Store].
+type Store = store.Store
 
 // Run runs the conformance suite. open must return a new, empty store.
 func Run(t *testing.T, open func(t *testing.T) Store) {
