@@ -131,18 +131,19 @@ func TestOpenRaceMigratesOnce(t *testing.T) {
 		}
 	}
 	close(dbs)
-	var db *DB
+	var opened []*DB
 	for d := range dbs {
-		if db == nil {
-			db = d
-			defer db.Close()
-		} else {
+		opened = append(opened, d)
+	}
+	t.Cleanup(func() {
+		for _, d := range opened {
 			d.Close()
 		}
-	}
-	if db == nil {
+	})
+	if len(opened) == 0 {
 		t.Fatal("no Open succeeded")
 	}
+	db := opened[0]
 	ms, err := migrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
