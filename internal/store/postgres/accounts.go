@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -32,7 +30,7 @@ func (db *DB) CreateAccount(ctx context.Context, a store.Account) error {
 func (db *DB) Account(ctx context.Context, sid string) (store.Account, error) {
 	a, err := scanAccount(db.db.QueryRowContext(ctx, `SELECT sid, auth_token, friendly_name, date_created
 		FROM accounts WHERE sid = $1`, sid))
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {

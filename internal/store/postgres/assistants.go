@@ -142,7 +142,7 @@ func checkNames(a *assistant.Assistant) error {
 func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, now int64, keepSIDs bool) (string, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE sid = $1`, a.AccountSID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return "", fmt.Errorf("account %s: %w", a.AccountSID, store.ErrNotFound)
 	}
 	if err != nil {
@@ -153,7 +153,7 @@ func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, no
 	if a.SID != "" {
 		err = tx.QueryRowContext(ctx, `SELECT sid FROM assistants WHERE sid = $1 AND account_sid = $2 FOR NO KEY UPDATE`,
 			a.SID, a.AccountSID).Scan(&sid)
-		if errors.Is(err, sql.ErrNoRows) {
+		if missing(err) {
 			return "", fmt.Errorf("assistant %s: %w", a.SID, store.ErrNotFound)
 		}
 	} else {
@@ -164,7 +164,7 @@ func importAssistant(ctx context.Context, tx *sql.Tx, a *assistant.Assistant, no
 		}
 	}
 	if err != nil {
-		return "", err
+		return "", constraint(err)
 	}
 
 	if sid == "" {
@@ -504,7 +504,7 @@ func scanValue(s scanner, prefix ...any) (assistant.FieldValue, error) {
 func readHead(ctx context.Context, tx *sql.Tx, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
 	a, err := scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
 		FROM assistants a WHERE `+resolveAssistant, accountSID, sidOrUniqueName))
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return nil, store.ErrNotFound
 	}
 	return a, err
@@ -654,7 +654,7 @@ func (db *DB) AssistantRef(ctx context.Context, accountSID, sidOrUniqueName stri
 		COALESCE(latest_model_build_sid, '')
 		FROM assistants WHERE `+resolveAssistant, accountSID, sidOrUniqueName).
 		Scan(&r.SID, &r.AccountSID, &r.UniqueName, &r.Revision, &r.ModelBuildSID)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -693,7 +693,7 @@ func (db *DB) DeleteAssistant(ctx context.Context, accountSID, sidOrUniqueName s
 	var sid string
 	err := db.db.QueryRowContext(ctx, `DELETE FROM assistants
 		WHERE sid = (SELECT sid FROM assistants WHERE `+resolveAssistant+`) RETURNING sid`, accountSID, sidOrUniqueName).Scan(&sid)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -758,7 +758,7 @@ func (db *DB) UpdateAssistant(ctx context.Context, accountSID, sidOrName string,
 		var sid string
 		err := tx.QueryRowContext(ctx, `SELECT sid FROM assistants WHERE `+resolveAssistant+` FOR NO KEY UPDATE`,
 			accountSID, sidOrName).Scan(&sid)
-		if errors.Is(err, sql.ErrNoRows) {
+		if missing(err) {
 			return store.ErrNotFound
 		}
 		if err != nil {
@@ -809,7 +809,7 @@ func (db *DB) UpdateAssistant(ctx context.Context, accountSID, sidOrName string,
 func assistantHead(ctx context.Context, tx *sql.Tx, accountSID, sid string) (*assistant.Assistant, error) {
 	a, err := scanAssistant(tx.QueryRowContext(ctx, `SELECT `+assistantColumns+`
 		FROM assistants a WHERE a.sid = $1 AND a.account_sid = $2`, sid, accountSID))
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return nil, store.ErrNotFound
 	}
 	return a, err

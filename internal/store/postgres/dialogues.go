@@ -20,7 +20,7 @@ func (db *DB) ActiveDialogue(ctx context.Context, assistantSID, channel, userID 
 		FROM dialogues
 		WHERE assistant_sid = $1 AND channel = $2 AND user_id = $3 AND status = 'active'`, assistantSID, channel, userID).
 		Scan(&d.SID, &d.AccountSID, &d.Status, &d.State, &d.Version, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -38,7 +38,7 @@ func (db *DB) Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSI
 	err := db.db.QueryRowContext(ctx, `SELECT channel, user_id, status, state, version, date_created, date_updated
 		FROM dialogues WHERE sid = $1 AND assistant_sid = $2 AND account_sid = $3`, dialogueSID, assistantSID, accountSID).
 		Scan(&d.Channel, &d.UserID, &d.Status, &d.State, &d.Version, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {

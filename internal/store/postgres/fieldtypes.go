@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/parleyhq/parley/internal/assistant"
@@ -130,7 +129,7 @@ func (db *DB) CreateFieldValue(ctx context.Context, accountSID, assistantSID, ty
 				  AND (sid = $2 OR value = $2 AND language = $3)
 				ORDER BY sid = $2 DESC, position, id LIMIT 1`, typeSID, v.SynonymOf, v.Language).
 				Scan(&synonymOf, &synonymOfSID)
-			if errors.Is(err, sql.ErrNoRows) {
+			if missing(err) {
 				return fmt.Errorf("synonym of %q, which is no canonical value of the type: %w", v.SynonymOf, store.ErrInvalid)
 			}
 			if err != nil {

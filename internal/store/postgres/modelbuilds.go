@@ -175,7 +175,7 @@ func (db *DB) ModelBuild(ctx context.Context, accountSID, assistantSID, sidOrUni
 	b, err := scanBuild(db.db.QueryRowContext(ctx, `SELECT `+buildColumns+`, b.model, b.schema, b.sids
 		FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid
 		WHERE `+resolveBuild, accountSID, assistantSID, sidOrUniqueName), true)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -217,7 +217,7 @@ func (db *DB) ModelBuilds(ctx context.Context, accountSID, assistantSID string) 
 // assistant.
 func (db *DB) LatestCompletedModelBuild(ctx context.Context, assistantSID string) (*store.ModelBuild, error) {
 	b, err := scanBuild(db.db.QueryRowContext(ctx, latestCompleted, assistantSID), true)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -288,7 +288,7 @@ func (db *DB) BuildState(ctx context.Context, accountSID, assistantSID string) (
 	err := db.db.QueryRowContext(ctx, `SELECT latest_model_build_sid, needs_model_build
 		FROM assistants WHERE sid = $1 AND account_sid = $2`, assistantSID, accountSID).
 		Scan(&latest, &s.NeedsModelBuild)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -331,7 +331,7 @@ func (db *DB) RenameModelBuild(ctx context.Context, accountSID, assistantSID, si
 		var sid string
 		err := tx.QueryRowContext(ctx, `SELECT b.sid FROM model_builds b JOIN assistants a ON a.sid = b.assistant_sid
 			WHERE `+resolveBuild, accountSID, assistantSID, sidOrName).Scan(&sid)
-		if errors.Is(err, sql.ErrNoRows) {
+		if missing(err) {
 			return store.ErrNotFound
 		}
 		if err != nil {
@@ -400,7 +400,7 @@ func lockAssistant(ctx context.Context, tx *sql.Tx, accountSID, assistantSID str
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM assistants WHERE sid = $1 AND account_sid = $2 FOR NO KEY UPDATE`,
 		assistantSID, accountSID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return fmt.Errorf("assistant %s: %w", assistantSID, store.ErrNotFound)
 	}
 	return err

@@ -122,6 +122,9 @@ const (
 	foreignKeyViolation  = "23503"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
+	// PostgreSQL text holds valid UTF-8 without NUL bytes; other bytes in a
+	// text argument are this error (SQLite stores them as given).
+	characterNotInRepertoire = "22021"
 )
 
 // pgError returns the PostgreSQL error in err's chain, if any.
@@ -143,7 +146,8 @@ func violates(err error, constraint string) bool {
 
 // constraint classifies a constraint violation: store.ErrExists for a
 // unique or primary key, store.ErrNotFound for a foreign key (the parent is
-// missing), and err itself otherwise.
+// missing), store.ErrInvalid for text PostgreSQL cannot hold (a NUL byte,
+// invalid UTF-8), and err itself otherwise.
 func constraint(err error) error {
 	e, ok := pgError(err)
 	if !ok {
@@ -154,8 +158,21 @@ func constraint(err error) error {
 		return fmt.Errorf("%w (%w)", store.ErrExists, err)
 	case foreignKeyViolation:
 		return fmt.Errorf("%w (%w)", store.ErrNotFound, err)
+	case characterNotInRepertoire:
+		return fmt.Errorf("%w: text must be UTF-8 without NUL bytes (%w)", store.ErrInvalid, err)
 	}
 	return err
+}
+
+// missing reports whether a lookup found nothing: no row, or a key that
+// PostgreSQL cannot hold as text (a NUL byte, invalid UTF-8), which names
+// nothing stored.
+func missing(err error) bool {
+	if errors.Is(err, sql.ErrNoRows) {
+		return true
+	}
+	e, ok := pgError(err)
+	return ok && e.Code == characterNotInRepertoire
 }
 
 // orErr returns err if it is not nil, and otherwise def.

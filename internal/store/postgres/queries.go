@@ -160,7 +160,7 @@ func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string) ([]s
 func (db *DB) Query(ctx context.Context, accountSID, assistantSID, sid string) (*store.Query, error) {
 	q, err := scanQuery(db.db.QueryRowContext(ctx, `SELECT `+queryColumns+`
 		FROM queries WHERE sid = $1 AND account_sid = $2 AND assistant_sid = $3`, sid, accountSID, assistantSID))
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -198,7 +198,7 @@ func (db *DB) UpdateQuery(ctx context.Context, accountSID, assistantSID, sid str
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("update query %s: %w", sid, err)
+		return nil, fmt.Errorf("update query %s: %w", sid, constraint(err))
 	}
 	return q, nil
 }

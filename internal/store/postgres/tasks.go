@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/parleyhq/parley/internal/assistant"
@@ -36,7 +35,7 @@ func (k kind) lookup(ctx context.Context, tx *sql.Tx, parentSID, key string) (st
 	}
 	var sid string
 	err := tx.QueryRowContext(ctx, `SELECT sid FROM `+k.table+` WHERE `+k.parent+` = $1 AND `+match, parentSID, key).Scan(&sid)
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return "", fmt.Errorf("%s %s: %w", k.what, key, store.ErrNotFound)
 	}
 	return sid, err
@@ -86,6 +85,9 @@ func touchAssistant(ctx context.Context, tx *sql.Tx, accountSID, assistantSID st
 	res, err := tx.ExecContext(ctx, `UPDATE assistants
 		SET revision = revision + 1, needs_model_build = true, date_updated = $1
 		WHERE sid = $2 AND account_sid = $3`, now, assistantSID, accountSID)
+	if missing(err) {
+		return fmt.Errorf("assistant %s: %w", assistantSID, store.ErrNotFound)
+	}
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -85,7 +84,7 @@ func readWebhook(ctx context.Context, tx *sql.Tx, accountSID, assistantSID, sidO
 	w, err := scanWebhook(tx.QueryRowContext(ctx, `SELECT `+webhookColumns+`
 		FROM webhooks w JOIN assistants a ON a.sid = w.assistant_sid
 		WHERE `+resolveWebhook, accountSID, assistantSID, sidOrName))
-	if errors.Is(err, sql.ErrNoRows) {
+	if missing(err) {
 		return nil, store.ErrNotFound
 	}
 	return w, err
