@@ -4,16 +4,18 @@
 // Both pass the conformance suite in internal/store/storetest.
 //
 // A [DB] is one connection pool. Reads that span several statements run in a
-// read-only REPEATABLE READ transaction (one snapshot); writes run in READ
-// COMMITTED transactions that lock the assistant row they change first, so
-// that changes to one assistant queue behind each other as they do behind
-// SQLite's single writer. A write that loses a deadlock or serialization
-// race is retried.
+// read-only REPEATABLE READ transaction (one snapshot). Writes run in READ
+// COMMITTED transactions; those that change an assistant, its contents or
+// its model builds lock the assistant's row first, so that changes to one
+// assistant queue behind each other as they do behind SQLite's single
+// writer. A write that loses a deadlock or serialization race is retried.
 //
 // The schema is an ordered list of embedded SQL files (migrations/NNNN_*.sql)
 // and a version table, applied by [Open] under a PostgreSQL advisory lock,
 // so that processes opening one database at once apply each step once. The
-// tables live in the first schema of the connection's search_path.
+// tables live in the connection's current schema: the first schema of its
+// search_path that exists (set search_path in the DSN to choose another than
+// public). The query log, a file of its own in SQLite, is a table here.
 package postgres
 
 import (
