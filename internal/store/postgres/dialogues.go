@@ -1,0 +1,122 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/twilio"
+)
+
+// ActiveDialogue returns the dialogue with status [store.DialogueActive] of
+// userID on channel with the assistant assistantSID (a SID, not a name), or
+// [store.ErrNotFound]. It is one lookup in a unique index.
+func (db *DB) ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*store.Dialogue, error) {
+	d := &store.Dialogue{AssistantSID: assistantSID, Channel: channel, UserID: userID}
+	var created, updated int64
+	err := db.db.QueryRowContext(ctx, `SELECT sid, account_sid, status, state, version, date_created, date_updated
+		FROM dialogues
+		WHERE assistant_sid = $1 AND channel = $2 AND user_id = $3 AND status = 'active'`, assistantSID, channel, userID).
+		Scan(&d.SID, &d.AccountSID, &d.Status, &d.State, &d.Version, &created, &updated)
+	if missing(err) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get active dialogue %s/%s: %w", channel, userID, err)
+	}
+	d.DateCreated, d.DateUpdated = fromUnix(created), fromUnix(updated)
+	return d, nil
+}
+
+// Dialogue returns the dialogue dialogueSID of the assistant assistantSID (a
+// SID, not a name) of account accountSID, whatever its status.
+func (db *DB) Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*store.Dialogue, error) {
+	d := &store.Dialogue{SID: dialogueSID, AccountSID: accountSID, AssistantSID: assistantSID}
+	var created, updated int64
+	err := db.db.QueryRowContext(ctx, `SELECT channel, user_id, status, state, version, date_created, date_updated
+		FROM dialogues WHERE sid = $1 AND assistant_sid = $2 AND account_sid = $3`, dialogueSID, assistantSID, accountSID).
+		Scan(&d.Channel, &d.UserID, &d.Status, &d.State, &d.Version, &created, &updated)
+	if missing(err) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get dialogue %s: %w", dialogueSID, err)
+	}
+	d.DateCreated, d.DateUpdated = fromUnix(created), fromUnix(updated)
+	return d, nil
+}
+
+// SaveDialogue stores d with a compare-and-swap on its version, and on
+// success increments d.Version and sets d.DateUpdated.
+//
+// A dialogue with Version 0 is new: it is inserted (with a new SID if d.SID is
+// empty, and DateCreated now), and needs AccountSID, AssistantSID, Channel,
+// UserID and Status ([store.ErrInvalid]). Otherwise only Status and State are
+// written, and only if the stored version still equals d.Version.
+//
+// Each save is one statement of its own transaction: PostgreSQL, unlike
+// SQLite, lets saves of many dialogues commit side by side, so they are not
+// batched. Of two saves of one version, the second waits for the first's row
+// lock, then finds the version moved on.
+//
+// Errors: [store.ErrConflict] when the stored version has moved on, or when d
+// would be a second active dialogue of its (assistant, channel, user);
+// [store.ErrNotFound] when the assistant, or the dialogue being updated, does
+// not exist; [store.ErrExists] when a new dialogue's SID is taken. On error d
+// is unchanged.
+func (db *DB) SaveDialogue(ctx context.Context, d *store.Dialogue) error {
+	if d.Version == 0 && (d.AccountSID == "" || d.AssistantSID == "" || d.Channel == "" || d.UserID == "" || d.Status == "") {
+		return fmt.Errorf("save dialogue %s/%s: account, assistant, channel, user and status required: %w",
+			d.Channel, d.UserID, store.ErrInvalid)
+	}
+	now := db.timestamp()
+	if d.Version == 0 {
+		sid := d.SID
+		if sid == "" {
+			sid = twilio.NewSID(twilio.PrefixDialogue)
+		}
+		if _, err := db.db.ExecContext(ctx, `INSERT INTO dialogues
+			(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
+			sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID, d.Status, blob(d.State), now.Unix()); err != nil {
+			return fmt.Errorf("save dialogue %s/%s: %w", d.Channel, d.UserID, dialogueConstraint(err))
+		}
+		d.SID, d.Version, d.DateCreated, d.DateUpdated = sid, 1, now, now
+		return nil
+	}
+	res, err := db.db.ExecContext(ctx, `UPDATE dialogues
+		SET status = $1, state = $2, version = version + 1, date_updated = $3
+		WHERE sid = $4 AND version = $5`, d.Status, blob(d.State), now.Unix(), d.SID, d.Version)
+	if err != nil {
+		return fmt.Errorf("save dialogue %s: %w", d.SID, dialogueConstraint(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("save dialogue %s: %w", d.SID, err)
+	}
+	if n == 0 {
+		// Lost the race, or the dialogue is gone (its assistant deleted).
+		var one int
+		err := db.db.QueryRowContext(ctx, `SELECT 1 FROM dialogues WHERE sid = $1`, d.SID).Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			err = store.ErrNotFound
+		case err == nil:
+			err = fmt.Errorf("%w (version %d is stale)", store.ErrConflict, d.Version)
+		}
+		return fmt.Errorf("save dialogue %s: %w", d.SID, err)
+	}
+	d.Version, d.DateUpdated = d.Version+1, now
+	return nil
+}
+
+// dialogueConstraint classifies a failed dialogue write: the partial unique
+// index on active dialogues is a conflict, not an existing SID.
+func dialogueConstraint(err error) error {
+	if violates(err, "dialogues_active") {
+		return fmt.Errorf("%w: another dialogue of this user is active (%w)", store.ErrConflict, err)
+	}
+	return constraint(err)
+}
