@@ -250,3 +250,6 @@ func (u *update) exec(ctx context.Context, tx *sql.Tx, table, sid string) error 
 	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+set+` WHERE sid = `+where, u.args...)
 	return constraint(err)
 }
+
+// The PostgreSQL store is a whole backend.
+var _ store.Store = (*DB)(nil)
