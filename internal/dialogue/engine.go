@@ -34,12 +34,19 @@ type Store interface {
 
 // A DialogueLocker serializes the turns of one dialogue across the
 // processes that share a store (found by type assertion on the Store):
-// LockDialogue waits until key is free, and holds it until unlock. Each
-// dialogue also has a generation that every process bumps when it saves
-// the dialogue: the engine trusts its own copy of a dialogue only while the
-// generation is the one its own save left, and otherwise reads the store.
+// LockDialogue waits until key is free, and holds it until unlock. With one,
+// the engine trusts its own copy of a dialogue only if the store also
+// keeps DialogueGenerations; otherwise it reads every dialogue from the
+// store, since another process may have saved it.
 type DialogueLocker interface {
 	LockDialogue(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// DialogueGenerations, kept by a DialogueLocker, tell a process whether
+// another one saved a dialogue since its own last save: every process bumps
+// the dialogue's generation when it saves it, and trusts its own copy only
+// while the generation is the one its save left.
+type DialogueGenerations interface {
 	DialogueGeneration(key string) uint64
 	BumpDialogueGeneration(key string) uint64
 }
@@ -104,8 +111,10 @@ type Engine struct {
 	// dialogues holds a copy of each active dialogue this engine saved last,
 	// by dialogue key.
 	dialogues map[string]cachedDialogue
-	// locker, when the store is one, serializes turns across processes.
+	// locker, when the store is one, serializes turns across processes;
+	// gens, when it keeps them, tell when a copy of a dialogue is stale.
 	locker DialogueLocker
+	gens   DialogueGenerations
 
 	locks keyLock // one per dialogue key
 
@@ -147,7 +156,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]cachedDialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
-	e.locker, _ = s.(DialogueLocker)
+	if e.locker, _ = s.(DialogueLocker); e.locker != nil {
+		e.gens, _ = s.(DialogueGenerations)
+	}
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
 	}
@@ -448,7 +459,7 @@ func (e *Engine) activeDialogue(ctx context.Context, key, assistantSID, channel,
 	e.mu.Lock()
 	c, ok := e.dialogues[key]
 	e.mu.Unlock()
-	if ok && (e.locker == nil || e.locker.DialogueGeneration(key) == c.generation) {
+	if ok && (e.locker == nil || e.gens != nil && e.gens.DialogueGeneration(key) == c.generation) {
 		cp := *c.d
 		return &cp, nil
 	}
@@ -466,10 +477,10 @@ type cachedDialogue struct {
 // copy of it while it is active.
 func (e *Engine) saved(key string, d *store.Dialogue) {
 	var gen uint64
-	if e.locker != nil {
-		gen = e.locker.BumpDialogueGeneration(key)
+	if e.gens != nil {
+		gen = e.gens.BumpDialogueGeneration(key)
 	}
-	if d.Status != store.DialogueActive {
+	if d.Status != store.DialogueActive || e.locker != nil && e.gens == nil {
 		e.forget(key)
 		return
 	}

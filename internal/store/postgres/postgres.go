@@ -38,6 +38,12 @@ import (
 type DB struct {
 	db  *sql.DB
 	now func() time.Time
+
+	// node names this process among the nodes of the database; the
+	// heartbeat says it is alive (see LockDialogue).
+	node     string
+	stopBeat chan struct{}
+	beatDone chan struct{}
 }
 
 // Open connects to the PostgreSQL database that dsn names (a postgres:// URL
@@ -58,11 +64,22 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
-	return &DB{db: db, now: time.Now}, nil
+	d := &DB{db: db, now: time.Now, node: newNodeID(), stopBeat: make(chan struct{}), beatDone: make(chan struct{})}
+	if err := d.beat(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", where, err)
+	}
+	go d.heartbeats()
+	return d, nil
 }
 
-// Close closes the database. Calls in flight may fail.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the database, after giving back this node's leases. Calls in
+// flight may fail.
+func (db *DB) Close() error {
+	close(db.stopBeat)
+	<-db.beatDone
+	return db.db.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
