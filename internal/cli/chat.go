@@ -9,13 +9,13 @@ import (
 
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
-	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
 func runChat(e *env, args []string) error {
 	fs := newFlags(e, "chat", "ASSISTANT|FILE")
 	dir := fs.String("data", e.dataDir(), "data directory of the embedded store (not used with a schema FILE)")
+	dsn := dbFlag(e, fs)
 	trace := fs.Bool("trace", false, "show the redirects and Memory after each turn")
 	user := fs.String("user", "terminal", "user identifier of this conversation")
 	channel := fs.String("channel", "cli", "custom channel name (Memory key twilio[\"custom.NAME\"])")
@@ -43,19 +43,20 @@ func runChat(e *env, args []string) error {
 		dataDir = tmp
 	}
 	throwaway := dataDir != *dir
-	var db *sqlite.DB
+	var db store.Store
 	var acct store.Account
 	if throwaway {
-		db, err = openStore(e, dataDir)
+		db, err = openStore(e, location{dir: dataDir})
 		if err == nil {
 			acct, err = accountFor(e, db, true)
 		}
 	} else {
 		// A name: the store must exist and have it, before any prompt.
-		db, acct, err = openExisting(e, dataDir)
+		loc := location{dir: dataDir, dsn: *dsn}
+		db, acct, err = openExisting(e, loc)
 		if err == nil {
 			if _, err = db.AssistantRef(e.ctx, acct.SID, target); errors.Is(err, store.ErrNotFound) {
-				err = fmt.Errorf("no assistant %q in %s (name one by SID or unique name, or a schema file)", target, dataDir)
+				err = fmt.Errorf("no assistant %q in %s (name one by SID or unique name, or a schema file)", target, loc)
 			}
 		}
 	}

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"net/url"
 	"context"
 	"errors"
 	"flag"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/postgres"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/twilio"
 )
@@ -78,6 +80,7 @@ func commands() []command {
 		{"export", "write an assistant's schema file", runExport},
 		{"chat", "talk to an assistant in the terminal", runChat},
 		{"test", "run golden conversation files", runTest},
+		{"migrate", "bring the store's schema up to date (every command that opens the store does it too)", runMigrate},
 		{"eval", "score the classifier on an intent dataset (JSONL), or an assistant on its own samples", runEval},
 		{"version", "print the version, the commit and the Go version", func(e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, versionLine())
@@ -207,37 +210,71 @@ func (e *env) newLogger(level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
 }
 
-func openStore(e *env, dir string) (*sqlite.DB, error) {
-	db, err := sqlite.Open(e.ctx, filepath.Join(dir, "parley.db"))
+// A location is where a command's store is: the PostgreSQL database dsn
+// names, else the embedded SQLite store in the data directory dir.
+type location struct{ dir, dsn string }
+
+// String names the location in messages, without a password.
+func (l location) String() string {
+	if l.dsn == "" {
+		return l.dir
+	}
+	if u, err := url.Parse(l.dsn); err == nil {
+		return u.Redacted()
+	}
+	return "the PostgreSQL database of --db"
+}
+
+// dbFlag adds --db, which takes the place of --data, to a command that opens
+// the store.
+func dbFlag(e *env, fs *flag.FlagSet) *string {
+	return fs.String("db", e.getenv("PARLEY_DB"), "PostgreSQL database to use instead of the embedded store of --data: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default $PARLEY_DB)")
+}
+
+// openStore opens (and migrates) the store at loc.
+func openStore(e *env, loc location) (store.Store, error) {
+	if loc.dsn != "" {
+		if !strings.HasPrefix(loc.dsn, "postgres://") && !strings.HasPrefix(loc.dsn, "postgresql://") {
+			return nil, fmt.Errorf("%w: --db %s: want a postgres:// URL", errUsage, loc)
+		}
+		db, err := postgres.Open(e.ctx, loc.dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", loc, err)
+		}
+		return db, nil
+	}
+	db, err := sqlite.Open(e.ctx, filepath.Join(loc.dir, "parley.db"))
 	if err != nil {
-		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		return nil, fmt.Errorf("open store in %s: %w", loc.dir, err)
 	}
 	return db, nil
 }
 
-// openExisting opens the store in dir for a command that only reads it
+// openExisting opens the store at loc for a command that only reads it
 // (export, chat NAME, eval NAME), and returns it with the account the
 // command acts for: the pinned one, else the store's first. It creates no
-// store and no account: a directory without a store, or a store without
-// that account, is an error that says where it looked.
-func openExisting(e *env, dir string) (*sqlite.DB, store.Account, error) {
-	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
-		return nil, store.Account{}, fmt.Errorf("no Parley store in %s: import an assistant first (parley import --data %s FILE), or point --data or PARLEY_DATA at the data directory of parley serve", dir, dir)
+// embedded store and no account: a directory without a store, or a store
+// without that account, is an error that says where it looked.
+func openExisting(e *env, loc location) (store.Store, store.Account, error) {
+	if loc.dsn == "" {
+		if _, err := os.Stat(filepath.Join(loc.dir, "parley.db")); err != nil {
+			return nil, store.Account{}, fmt.Errorf("no Parley store in %s: import an assistant first (parley import --data %s FILE), or point --data or PARLEY_DATA at the data directory of parley serve, or --db at its PostgreSQL database", loc.dir, loc.dir)
+		}
 	}
-	db, err := openStore(e, dir)
+	db, err := openStore(e, loc)
 	if err != nil {
 		return nil, store.Account{}, err
 	}
 	acct, err := existingAccount(e, db)
 	if err != nil {
 		db.Close()
-		return nil, store.Account{}, fmt.Errorf("store in %s: %w", dir, err)
+		return nil, store.Account{}, fmt.Errorf("store %s: %w", loc, err)
 	}
 	return db, acct, nil
 }
 
 // existingAccount is the account a read-only command acts for.
-func existingAccount(e *env, db *sqlite.DB) (store.Account, error) {
+func existingAccount(e *env, db store.Store) (store.Account, error) {
 	if sid := e.getenv("PARLEY_ACCOUNT_SID"); sid != "" {
 		a, err := db.Account(e.ctx, sid)
 		if errors.Is(err, store.ErrNotFound) {
@@ -255,10 +292,10 @@ func existingAccount(e *env, db *sqlite.DB) (store.Account, error) {
 	return accts[0], nil
 }
 
-// openAccount opens the store in dir and returns it with the account the
+// openAccount opens the store at loc and returns it with the account the
 // command acts for (see account). The caller closes the store.
-func openAccount(e *env, dir string) (*sqlite.DB, store.Account, error) {
-	db, err := openStore(e, dir)
+func openAccount(e *env, loc location) (store.Store, store.Account, error) {
+	db, err := openStore(e, loc)
 	if err != nil {
 		return nil, store.Account{}, err
 	}
@@ -273,13 +310,13 @@ func openAccount(e *env, dir string) (*sqlite.DB, store.Account, error) {
 // account returns the account commands act for: the one PARLEY_ACCOUNT_SID
 // and PARLEY_AUTH_TOKEN pin (created when missing), else the store's first
 // account, else a new one, whose credentials are printed once.
-func account(e *env, db *sqlite.DB) (store.Account, error) {
+func account(e *env, db store.Store) (store.Account, error) {
 	return accountFor(e, db, false)
 }
 
 // accountFor is account; quiet creates a new account without printing it,
 // for throwaway stores.
-func accountFor(e *env, db *sqlite.DB, quiet bool) (store.Account, error) {
+func accountFor(e *env, db store.Store, quiet bool) (store.Account, error) {
 	sid, token, err := pinnedAccount(e)
 	if err != nil {
 		return store.Account{}, err

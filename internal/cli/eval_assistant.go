@@ -21,19 +21,21 @@ import (
 // The flags of `parley eval` that apply to one kind of argument only.
 var (
 	datasetFlags   = []string{"threshold", "fold", "oos-train", "min-oos-recall", "shots", "seeds", "encoder"}
-	assistantFlags = []string{"folds", "data"}
+	assistantFlags = []string{"folds", "data", "db"}
 )
 
 // evalAssistantFlags are the flags of `parley eval ASSISTANT`.
 type evalAssistantFlags struct {
 	folds *int
 	data  *string
+	db    *string
 }
 
 func addEvalAssistantFlags(e *env, fs *flag.FlagSet) evalAssistantFlags {
 	return evalAssistantFlags{
 		folds: fs.Int("folds", nlueval.DefaultFolds, "with an assistant: cross-validate on this many `folds` of its samples (at least 2)"),
 		data:  fs.String("data", e.dataDir(), "with an assistant named by SID or unique name: data directory of the embedded store"),
+		db:    fs.String("db", e.getenv("PARLEY_DB"), "with an assistant named by SID or unique name: its PostgreSQL database instead of the embedded store (default $PARLEY_DB)"),
 	}
 }
 
@@ -65,7 +67,7 @@ func runEvalAssistant(e *env, fs *flag.FlagSet, f evalAssistantFlags, name strin
 	if *f.folds < 2 {
 		return fmt.Errorf("%w: --folds %d: want at least 2", errUsage, *f.folds)
 	}
-	a, err := loadAssistant(e, name, *f.data)
+	a, err := loadAssistant(e, name, location{dir: *f.data, dsn: *f.db})
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func runEvalAssistant(e *env, fs *flag.FlagSet, f evalAssistantFlags, name strin
 
 // loadAssistant reads the assistant name: a schema file when it ends in
 // .json, else the assistant of that SID or unique name in the store in dir.
-func loadAssistant(e *env, name, dir string) (*assistant.Assistant, error) {
+func loadAssistant(e *env, name string, loc location) (*assistant.Assistant, error) {
 	if strings.HasSuffix(strings.ToLower(name), ".json") {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -103,14 +105,14 @@ func loadAssistant(e *env, name, dir string) (*assistant.Assistant, error) {
 		}
 		return a, nil
 	}
-	db, acct, err := openExisting(e, dir)
+	db, acct, err := openExisting(e, loc)
 	if err != nil {
 		return nil, fmt.Errorf("no assistant %q: %w (or name a schema file ending in .json)", name, err)
 	}
 	defer db.Close()
 	a, err := db.Assistant(e.ctx, acct.SID, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("no assistant %q in %s (name one by SID or unique name, or a schema file ending in .json)", name, dir)
+		return nil, fmt.Errorf("no assistant %q in %s (name one by SID or unique name, or a schema file ending in .json)", name, loc)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("assistant %s: %w", name, err)

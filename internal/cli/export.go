@@ -14,6 +14,7 @@ import (
 func runExport(e *env, args []string) error {
 	fs := newFlags(e, "export", "ASSISTANT")
 	dir := fs.String("data", e.dataDir(), "data directory of the embedded store")
+	dsn := dbFlag(e, fs)
 	server := fs.String("server", e.getenv("PARLEY_SERVER"), "export through the REST API of the Parley server at this base URL instead of from --data (auth: PARLEY_ACCOUNT_SID, PARLEY_AUTH_TOKEN)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	pos, err := parse(fs, args)
@@ -34,7 +35,7 @@ func runExport(e *env, args []string) error {
 			return fmt.Errorf("assistant %s: %w", pos[0], err)
 		}
 	} else {
-		db, acct, err := openExisting(e, *dir)
+		db, acct, err := openExisting(e, location{dir: *dir, dsn: *dsn})
 		if err != nil {
 			return err
 		}

@@ -21,12 +21,12 @@ import (
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/store"
-	"github.com/parleyhq/parley/internal/store/sqlite"
 )
 
 func runImport(e *env, args []string) error {
 	fs := newFlags(e, "import", "FILE|DIR...")
 	dir := fs.String("data", e.dataDir(), "data directory of the embedded store")
+	dsn := dbFlag(e, fs)
 	server := fs.String("server", e.getenv("PARLEY_SERVER"), "import through the REST API of the Parley server at this base URL instead of into --data (auth: PARLEY_ACCOUNT_SID, PARLEY_AUTH_TOKEN)")
 	strict := fs.Bool("strict", false, "treat warnings as errors: import nothing when a file has any")
 	var maps multiFlag
@@ -50,7 +50,7 @@ func runImport(e *env, args []string) error {
 		}
 		return reportImport(e, importRemoteFiles(e, r, paths, opts, *strict))
 	}
-	db, acct, err := openAccount(e, *dir)
+	db, acct, err := openAccount(e, location{dir: *dir, dsn: *dsn})
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func twilioFunctionURLs(a *assistant.Assistant) []string {
 // importFiles parses every file first, so that an error or, with strict, a
 // warning in any of them imports nothing; then imports each assistant in one
 // transaction, printing a line for each.
-func importFiles(e *env, db *sqlite.DB, acct store.Account, paths []string, opts assistant.ImportOptions, strict bool) ([]*assistant.Assistant, error) {
+func importFiles(e *env, db store.Store, acct store.Account, paths []string, opts assistant.ImportOptions, strict bool) ([]*assistant.Assistant, error) {
 	files, parsed, err := parseFiles(e, paths, opts, strict)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ import (
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/postgres"
 	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -37,6 +38,7 @@ func runServe(e *env, args []string) error {
 	fs := newFlags(e, "serve", "")
 	addr := fs.String("addr", envOr(e, "PARLEY_ADDR", "127.0.0.1:8080"), "address to listen on (HOST:PORT)")
 	dir := fs.String("data", e.dataDir(), "data directory of the embedded store")
+	dsn := dbFlag(e, fs)
 	publicURL := fs.String("public-url", e.getenv("PARLEY_PUBLIC_URL"), "base URL of this server as clients and webhooks reach it (default: taken from each request)")
 	timeout := fs.Duration("webhook-timeout", webhook.DefaultTimeout, "timeout of each webhook request")
 	turnTimeout := fs.Duration("turn-timeout", dialogue.DefaultTurnTimeout, "deadline of a turn's actions, webhooks included; past it the fallback answers")
@@ -114,7 +116,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	if *check {
-		return checkServe(e, *dir, []struct{ k, v string }{
+		return checkServe(e, location{dir: *dir, dsn: *dsn}, []struct{ k, v string }{
 			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
@@ -125,7 +127,8 @@ func runServe(e *env, args []string) error {
 		})
 	}
 
-	db, acct, err := openAccount(e, *dir)
+	loc := location{dir: *dir, dsn: *dsn}
+	db, acct, err := openAccount(e, loc)
 	if err != nil {
 		return err
 	}
@@ -313,7 +316,7 @@ func plainID(id string) bool {
 
 // checkServe prints serve's settings and what the store holds, without
 // creating a store or an account, for serve --check.
-func checkServe(e *env, dir string, settings []struct{ k, v string }) error {
+func checkServe(e *env, loc location, settings []struct{ k, v string }) error {
 	for _, s := range settings {
 		fmt.Fprintf(e.stdout, "%-17s %s\n", s.k, s.v)
 	}
@@ -324,12 +327,23 @@ func checkServe(e *env, dir string, settings []struct{ k, v string }) error {
 	if sid != "" {
 		fmt.Fprintf(e.stdout, "%-17s %s (auth token %s…, pinned)\n", "account", sid, token[:4])
 	}
+	if loc.dsn != "" {
+		// Connect only: serve applies the migrations.
+		n, err := postgres.Check(e.ctx, loc.dsn)
+		if err != nil {
+			return fmt.Errorf("store %s: %w", loc, err)
+		}
+		fmt.Fprintf(e.stdout, "%-17s %s: answers, schema version %d\n", "store", loc, n)
+		fmt.Fprintln(e.stdout, "ok")
+		return nil
+	}
+	dir := loc.dir
 	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
 		fmt.Fprintf(e.stdout, "%-17s none yet in %s: serve creates it\n", "store", dir)
 		fmt.Fprintln(e.stdout, "ok")
 		return nil
 	}
-	db, err := openStore(e, dir)
+	db, err := openStore(e, loc)
 	if err != nil {
 		return err
 	}

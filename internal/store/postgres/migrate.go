@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // The schema's history: migrations/NNNN_name.sql, applied in order, each once.
@@ -133,4 +136,30 @@ func applyMigration(ctx context.Context, conn *sql.Conn, m migration) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// Check connects to the database dsn names and returns the version of its
+// Parley schema (0 for none yet), without changing anything: for serve
+// --check.
+func Check(ctx context.Context, dsn string) (int, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return 0, err
+	}
+	db := stdlib.OpenDB(*cfg)
+	defer db.Close()
+	var version int
+	err = db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&version)
+	if e, ok := pgError(err); ok && e.Code == undefinedTable {
+		return 0, nil
+	}
+	return version, err
+}
+
+// SchemaVersion returns the version of the database's schema: after Open,
+// the newest this binary has.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v)
+	return v, err
 }

@@ -141,6 +141,7 @@ const (
 	foreignKeyViolation  = "23503"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
+	undefinedTable       = "42P01"
 	// PostgreSQL text holds valid UTF-8 without NUL bytes; other bytes in a
 	// text argument are this error (SQLite stores them as given).
 	characterNotInRepertoire = "22021"
