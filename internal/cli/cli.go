@@ -4,13 +4,13 @@
 package cli
 
 import (
-	"net/url"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
