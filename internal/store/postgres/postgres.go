@@ -50,9 +50,24 @@ type DB struct {
 // or keyword/value string, as pgx reads it), and brings its schema up to
 // date.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options change what [OpenWith] opens.
+type Options struct {
+	// Tracer, when set, is told of every statement sent to the database:
+	// each is one round trip (tests count them).
+	Tracer pgx.QueryTracer
+}
+
+// OpenWith is [Open] with options.
+func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if opts.Tracer != nil {
+		cfg.Tracer = opts.Tracer
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db := stdlib.OpenDB(*cfg)

@@ -1,0 +1,105 @@
+package dialogue_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/postgres"
+)
+
+// statementCounter counts the statements sent to PostgreSQL: each is one
+// round trip.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// pgSchema returns a DSN of PARLEY_TEST_POSTGRES whose search_path is a
+// fresh schema, dropped when the test ends; it skips without the variable.
+func pgSchema(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("PARLEY_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("set PARLEY_TEST_POSTGRES (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "parley_dialogue_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// TestPostgresRoundTripsPerTurn counts the statements a turn of an ongoing
+// dialogue sends to PostgreSQL, once the engine has the assistant: the
+// dialogue's lease, its read, its save, and giving the lease back.
+func TestPostgresRoundTripsPerTurn(t *testing.T) {
+	var count statementCounter
+	db, err := postgres.OpenWith(t.Context(), pgSchema(t), postgres.Options{Tracer: &count})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateAccount(t.Context(), store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := assistant.ParseSchema([]byte(greeterSchema), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	if _, err := db.ImportAssistant(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	eng := newEngine(t, db)
+	turn := dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "greeter", Channel: "sms", UserID: "+15550001111", Text: "hello"}
+	if _, err := eng.Handle(t.Context(), turn); err != nil { // the assistant compiled, the dialogue begun
+		t.Fatal(err)
+	}
+	const turns = 20
+	start := count.n.Load()
+	for range turns {
+		if _, err := eng.Handle(t.Context(), turn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	perTurn := float64(count.n.Load()-start) / turns
+	t.Logf("%.2f statements (round trips) per turn", perTurn)
+	if perTurn > maxRoundTrips {
+		t.Errorf("%.2f round trips per turn, want at most %d", perTurn, maxRoundTrips)
+	}
+}
