@@ -115,6 +115,9 @@ type Engine struct {
 	// gens, when it keeps them, tell when a copy of a dialogue is stale.
 	locker DialogueLocker
 	gens   DialogueGenerations
+	// leaser, when the store is one, serializes turns across nodes with
+	// leases (and locker and gens are nil).
+	leaser DialogueLeaser
 
 	locks keyLock // one per dialogue key
 
@@ -156,8 +159,10 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	}
 	e := &Engine{store: s, webhooks: w, opts: opts, log: opts.Logger, cache: newCompiledCache(opts.MaxCacheBytes), refs: map[string]cachedRef{}, dialogues: map[string]cachedDialogue{},
 		hooks: map[string]cachedHooks{}, eventSlots: make(chan struct{}, maxEventCalls)}
-	if e.locker, _ = s.(DialogueLocker); e.locker != nil {
-		e.gens, _ = s.(DialogueGenerations)
+	if e.leaser, _ = s.(DialogueLeaser); e.leaser == nil {
+		if e.locker, _ = s.(DialogueLocker); e.locker != nil {
+			e.gens, _ = s.(DialogueGenerations)
+		}
 	}
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
@@ -369,14 +374,14 @@ func (e *Engine) handle(ctx context.Context, t Turn) (*Reply, error) {
 	}
 
 	key := dialogueKey(ref.SID, t)
-	unlock, err := e.lock(ctx, key)
+	h, err := e.hold(ctx, key, ref.SID, t.storeChannel(), t.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("handle turn: %w", err)
 	}
-	defer unlock()
+	defer h.release()
 
 	for attempt := 1; ; attempt++ {
-		reply, err := e.handleOnce(ctx, c, t, key)
+		reply, err := e.handleOnce(ctx, c, t, h)
 		if err != nil {
 			e.forget(key)
 		}
@@ -459,7 +464,8 @@ func (e *Engine) activeDialogue(ctx context.Context, key, assistantSID, channel,
 	e.mu.Lock()
 	c, ok := e.dialogues[key]
 	e.mu.Unlock()
-	if ok && (e.locker == nil || e.gens != nil && e.gens.DialogueGeneration(key) == c.generation) {
+	shared := e.locker != nil || e.leaser != nil
+	if ok && (!shared || e.gens != nil && e.gens.DialogueGeneration(key) == c.generation) {
 		cp := *c.d
 		return &cp, nil
 	}
@@ -480,7 +486,7 @@ func (e *Engine) saved(key string, d *store.Dialogue) {
 	if e.gens != nil {
 		gen = e.gens.BumpDialogueGeneration(key)
 	}
-	if d.Status != store.DialogueActive || e.locker != nil && e.gens == nil {
+	if d.Status != store.DialogueActive || (e.locker != nil || e.leaser != nil) && e.gens == nil {
 		e.forget(key)
 		return
 	}
@@ -497,21 +503,6 @@ func (e *Engine) forget(key string) {
 	e.mu.Lock()
 	delete(e.dialogues, key)
 	e.mu.Unlock()
-}
-
-// lock serializes the turns of the dialogue key names: in this process, and
-// across processes when the store is a DialogueLocker.
-func (e *Engine) lock(ctx context.Context, key string) (unlock func(), err error) {
-	unlockHere := e.locks.lock(key)
-	if e.locker == nil {
-		return unlockHere, nil
-	}
-	unlockThere, err := e.locker.LockDialogue(ctx, key)
-	if err != nil {
-		unlockHere()
-		return nil, err
-	}
-	return func() { unlockThere(); unlockHere() }, nil
 }
 
 // dialogueKey is the key of t's dialogue among the engine's locks and
@@ -544,12 +535,12 @@ func (e *Engine) End(ctx context.Context, t Turn) error {
 		t.MemoryKey = t.Channel
 	}
 	key := dialogueKey(ref.SID, t)
-	unlock, err := e.lock(ctx, key)
+	h, err := e.hold(ctx, key, ref.SID, t.storeChannel(), t.UserID)
 	if err != nil {
 		return fmt.Errorf("end dialogue: %w", err)
 	}
-	defer unlock()
-	d, err := e.activeDialogue(ctx, key, ref.SID, t.storeChannel(), t.UserID)
+	defer h.release()
+	d, err := h.active(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -570,27 +561,25 @@ func (e *Engine) End(ctx context.Context, t Turn) error {
 	r.hooks = e.eventHooks(ctx, c.a.AccountSID, c.a.SID)
 	r.event(EventDialogueEnd, nil)
 	d.Status = store.DialogueEnded
-	if err := e.store.SaveDialogue(ctx, d); err != nil {
+	if err := h.saveLast(ctx, d); err != nil {
 		return fmt.Errorf("end dialogue %s: %w", d.SID, err)
 	}
-	e.saved(key, d)
 	e.dispatch(r)
 	return nil
 }
 
-func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string) (*Reply, error) {
+func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, h *hold) (*Reply, error) {
 	now := e.opts.Now().UTC()
-	d, err := e.activeDialogue(ctx, key, c.a.SID, t.storeChannel(), t.UserID)
+	d, err := h.active(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("load dialogue: %w", err)
 	}
 	if d != nil && now.Sub(d.DateUpdated) > e.opts.DialogueTimeout {
 		// The user came back after the dialogue timed out: close it, start anew.
 		d.Status = store.DialogueEnded
-		if err := e.store.SaveDialogue(ctx, d); err != nil {
+		if err := h.save(ctx, d); err != nil {
 			return nil, fmt.Errorf("end timed-out dialogue: %w", err)
 		}
-		e.saved(key, d)
 		d = nil
 	}
 	var st *state
@@ -645,10 +634,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, key string
 	}
 	sctx, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancelSave()
-	if err := e.store.SaveDialogue(sctx, d); err != nil {
+	if err := h.saveLast(sctx, d); err != nil {
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
-	e.saved(key, d)
 	e.dispatch(r)
 	if r.query != nil && e.queries != nil {
 		e.queries.add(r.query)

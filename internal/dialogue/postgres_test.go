@@ -5,8 +5,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,5 +106,71 @@ func TestPostgresRoundTripsPerTurn(t *testing.T) {
 	t.Logf("%.2f statements (round trips) per turn", perTurn)
 	if perTurn > maxRoundTrips {
 		t.Errorf("%.2f round trips per turn, want at most %d", perTurn, maxRoundTrips)
+	}
+}
+
+// TestPostgresTurnsAcrossNodesRunWebhooksOnce: two engines, each on its own
+// connection pool to one PostgreSQL database (two nodes), take concurrent
+// turns of one dialogue: every turn's webhook runs once, none fails, and
+// every remember survives.
+func TestPostgresTurnsAcrossNodesRunWebhooksOnce(t *testing.T) {
+	dsn := pgSchema(t)
+	var calls atomic.Int32
+	counter := counterServer(t)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		counter.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hook.Close)
+	var engs []*dialogue.Engine
+	var first *postgres.DB
+	for i := range 2 {
+		db, err := postgres.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if i == 0 {
+			first = db
+		}
+		engs = append(engs, newEngine(t, db))
+	}
+	if err := first.CreateAccount(t.Context(), store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := assistant.ParseSchema(fmt.Appendf(nil, `{"uniqueName": "counter", "tasks": [{"uniqueName": "count",
+		"actions": {"actions": [{"redirect": %q}]}, "samples": [{"language": "en-US", "taggedText": "count"}]}]}`, hook.URL), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	if a, err = first.ImportAssistant(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	const turns = 30
+	var wg sync.WaitGroup
+	for i := range turns {
+		wg.Go(func() {
+			if _, err := engs[i%2].Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: a.SID,
+				Channel: "test", MemoryKey: "custom.test", UserID: "u1", Text: "count"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	d, err := first.ActiveDialogue(context.Background(), a.SID, "custom.test", "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Memory struct {
+			Count int `json:"count"`
+		} `json:"memory"`
+	}
+	if err := json.Unmarshal(d.State, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Memory.Count != turns || calls.Load() != turns {
+		t.Errorf("%d turns: count %d, %d webhook calls; want %d and %d", turns, st.Memory.Count, calls.Load(), turns, turns)
 	}
 }

@@ -67,6 +67,28 @@ func (db *DB) Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSI
 // not exist; [store.ErrExists] when a new dialogue's SID is taken. On error d
 // is unchanged.
 func (db *DB) SaveDialogue(ctx context.Context, d *store.Dialogue) error {
+	return db.saveDialogue(ctx, d, "")
+}
+
+// SaveDialogueAndRelease saves d as SaveDialogue does and, in the same
+// statement, when the save succeeds, gives back this node's lease of key
+// (see LeaseDialogue), recording the dialogue the save left.
+func (db *DB) SaveDialogueAndRelease(ctx context.Context, key string, d *store.Dialogue) error {
+	return db.saveDialogue(ctx, d, leaseKey(key))
+}
+
+// release is the end of a save that gives a lease back: $1 the lease's
+// key, $2 this node, and the saved row in the CTE saved.
+const release = `, freed AS (
+		UPDATE dialogue_locks SET expires = '-infinity',
+			dialogue_sid = (SELECT sid FROM saved), dialogue_version = (SELECT version FROM saved),
+			dialogue_active = (SELECT status = 'active' FROM saved)
+		WHERE key = $1 AND node = $2 AND EXISTS (SELECT 1 FROM saved))
+	SELECT count(*) FROM saved`
+
+// saveDialogue is SaveDialogue, and gives back the lease of lease (a lease
+// key) when it is not empty.
+func (db *DB) saveDialogue(ctx context.Context, d *store.Dialogue, lease string) error {
 	if d.Version == 0 && (d.AccountSID == "" || d.AssistantSID == "" || d.Channel == "" || d.UserID == "" || d.Status == "") {
 		return fmt.Errorf("save dialogue %s/%s: account, assistant, channel, user and status required: %w",
 			d.Channel, d.UserID, store.ErrInvalid)
@@ -77,24 +99,46 @@ func (db *DB) SaveDialogue(ctx context.Context, d *store.Dialogue) error {
 		if sid == "" {
 			sid = twilio.NewSID(twilio.PrefixDialogue)
 		}
-		if _, err := db.db.ExecContext(ctx, `INSERT INTO dialogues
+		args := []any{lease, db.node, sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID, d.Status, blob(d.State), now.Unix()}
+		insert := `INSERT INTO dialogues
 			(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
-			sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID, d.Status, blob(d.State), now.Unix()); err != nil {
+			VALUES ($3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`
+		var err error
+		if lease == "" {
+			// $1 and $2 are not in the statement: renumber.
+			_, err = db.db.ExecContext(ctx, `INSERT INTO dialogues
+				(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`, args[2:]...)
+		} else {
+			var n int
+			err = db.db.QueryRowContext(ctx, `WITH saved AS (`+insert+` RETURNING sid, version, status)`+release, args...).Scan(&n)
+		}
+		if err != nil {
 			return fmt.Errorf("save dialogue %s/%s: %w", d.Channel, d.UserID, dialogueConstraint(err))
 		}
 		d.SID, d.Version, d.DateCreated, d.DateUpdated = sid, 1, now, now
 		return nil
 	}
-	res, err := db.db.ExecContext(ctx, `UPDATE dialogues
-		SET status = $1, state = $2, version = version + 1, date_updated = $3
-		WHERE sid = $4 AND version = $5`, d.Status, blob(d.State), now.Unix(), d.SID, d.Version)
+	update := `UPDATE dialogues
+		SET status = $3, state = $4, version = version + 1, date_updated = $5
+		WHERE sid = $6 AND version = $7`
+	args := []any{lease, db.node, d.Status, blob(d.State), now.Unix(), d.SID, d.Version}
+	var n int64
+	var err error
+	if lease == "" {
+		// $1 and $2 are not in the statement: renumber.
+		var res sql.Result
+		res, err = db.db.ExecContext(ctx, `UPDATE dialogues
+			SET status = $1, state = $2, version = version + 1, date_updated = $3
+			WHERE sid = $4 AND version = $5`, args[2:]...)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+	} else {
+		err = db.db.QueryRowContext(ctx, `WITH saved AS (`+update+` RETURNING sid, version, status)`+release, args...).Scan(&n)
+	}
 	if err != nil {
 		return fmt.Errorf("save dialogue %s: %w", d.SID, dialogueConstraint(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
 	if n == 0 {
 		// Lost the race, or the dialogue is gone (its assistant deleted).

@@ -4,9 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // Leases of dialogues. A node holds the lease of a dialogue while it runs
@@ -47,7 +51,7 @@ func (db *DB) heartbeats() {
 		select {
 		case <-db.stopBeat:
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			db.db.ExecContext(ctx, `DELETE FROM dialogue_locks WHERE node = $1`, db.node)
+			db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = '-infinity' WHERE node = $1`, db.node)
 			db.db.ExecContext(ctx, `DELETE FROM nodes WHERE id = $1`, db.node)
 			cancel()
 			return
@@ -59,37 +63,130 @@ func (db *DB) heartbeats() {
 	}
 }
 
-// LockDialogue serializes the turns of one dialogue, named by key, across
-// the nodes of the database: it waits until no live node holds the key's
-// lease, holds it until unlock is called, and returns ctx's error if ctx
-// ends first. One round trip to take the lease, one to give it back.
-func (db *DB) LockDialogue(ctx context.Context, key string) (unlock func(), err error) {
+// leaseKey is the key of a dialogue's lease: the engine's key may hold
+// bytes PostgreSQL text cannot.
+func leaseKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
-	k := hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(sum[:16])
+}
+
+// takeLease is the statement that takes a lease: free, or already this
+// node's. It returns what the lease recorded of the dialogue's last save.
+const takeLease = `INSERT INTO dialogue_locks (key, node, expires)
+	VALUES ($1, $2, clock_timestamp() + interval '` + leaseTTL + `')
+	ON CONFLICT (key) DO UPDATE SET node = EXCLUDED.node, expires = EXCLUDED.expires
+	WHERE dialogue_locks.node = EXCLUDED.node
+	   OR dialogue_locks.expires < clock_timestamp()
+	   OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = dialogue_locks.node
+	                  AND n.heartbeat > clock_timestamp() - interval '` + nodeTimeout + `')
+	RETURNING dialogue_sid, dialogue_version, dialogue_active`
+
+// waitLease runs try until it takes the lease, waiting longer each time, or
+// until ctx ends.
+func waitLease(ctx context.Context, try func() (bool, error)) error {
 	wait := time.Millisecond
 	for {
-		res, err := db.db.ExecContext(ctx, `INSERT INTO dialogue_locks (key, node, expires)
-			VALUES ($1, $2, clock_timestamp() + interval '`+leaseTTL+`')
-			ON CONFLICT (key) DO UPDATE SET node = EXCLUDED.node, expires = EXCLUDED.expires
-			WHERE dialogue_locks.expires < clock_timestamp()
-			   OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = dialogue_locks.node
-			                  AND n.heartbeat > clock_timestamp() - interval '`+nodeTimeout+`')`, k, db.node)
-		if err != nil {
-			return nil, fmt.Errorf("lock dialogue: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return func() {
-				// Given back even when the turn's context has ended.
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				db.db.ExecContext(ctx, `DELETE FROM dialogue_locks WHERE key = $1 AND node = $2`, k, db.node)
-			}, nil
+		ok, err := try()
+		if err != nil || ok {
+			return err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, context.Cause(ctx)
+			return context.Cause(ctx)
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 50*time.Millisecond)
 	}
+}
+
+// LockDialogue serializes the turns of one dialogue, named by key, across
+// the nodes of the database: it waits until no live node holds the key's
+// lease, holds it until unlock is called, and returns ctx's error if ctx
+// ends first. Callers that share one DB serialize their own calls for a key.
+func (db *DB) LockDialogue(ctx context.Context, key string) (unlock func(), err error) {
+	k := leaseKey(key)
+	err = waitLease(ctx, func() (bool, error) {
+		res, err := db.db.ExecContext(ctx, takeLease, k, db.node)
+		if err != nil {
+			return false, fmt.Errorf("lock dialogue: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		return n == 1, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() { db.ReleaseDialogue(key) }, nil
+}
+
+// ReleaseDialogue gives back this node's lease of key, even when the
+// turn's context has ended.
+func (db *DB) ReleaseDialogue(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = '-infinity' WHERE key = $1 AND node = $2`, leaseKey(key), db.node)
+}
+
+// LeaseDialogue takes the lease of key as LockDialogue does and, in the
+// same statement, reads the active dialogue of userID on channel with the
+// assistant assistantSID: nil when there is none. One round trip, but for
+// the rare turn whose lease was given back by a save that the statement's
+// snapshot does not show yet: the lease says so, and the dialogue is read
+// again.
+func (db *DB) LeaseDialogue(ctx context.Context, key, assistantSID, channel, userID string) (*store.Dialogue, error) {
+	k := leaseKey(key)
+	var d *store.Dialogue
+	stale := false
+	err := waitLease(ctx, func() (bool, error) {
+		var (
+			recSID                    sql.NullString
+			recVersion                sql.NullInt64
+			recActive                 sql.NullBool
+			sid, account, status      sql.NullString
+			state                     []byte
+			version, created, updated sql.NullInt64
+		)
+		err := db.db.QueryRowContext(ctx, `WITH lease AS (`+takeLease+`)
+			SELECT l.dialogue_sid, l.dialogue_version, l.dialogue_active,
+			       d.sid, d.account_sid, d.status, d.state, d.version, d.date_created, d.date_updated
+			FROM lease l LEFT JOIN dialogues d
+			  ON d.assistant_sid = $3 AND d.channel = $4 AND d.user_id = $5 AND d.status = 'active'`,
+			k, db.node, assistantSID, channel, userID).
+			Scan(&recSID, &recVersion, &recActive, &sid, &account, &status, &state, &version, &created, &updated)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil // another node holds the lease
+		}
+		if err != nil {
+			return false, fmt.Errorf("lease dialogue %s/%s: %w", channel, userID, err)
+		}
+		if sid.Valid {
+			d = &store.Dialogue{SID: sid.String, AccountSID: account.String, AssistantSID: assistantSID, Channel: channel, UserID: userID,
+				Status: status.String, State: state, Version: version.Int64, DateCreated: fromUnix(created.Int64), DateUpdated: fromUnix(updated.Int64)}
+		}
+		if recSID.Valid {
+			// The last save, as the lease recorded it, against what the
+			// statement read.
+			switch {
+			case d != nil && d.SID == recSID.String && d.Version < recVersion.Int64:
+				stale = true // an older version of that dialogue
+			case recActive.Bool && (d == nil || d.SID != recSID.String):
+				stale = true // an active dialogue the snapshot does not show
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if stale {
+		d, err = db.ActiveDialogue(ctx, assistantSID, channel, userID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			db.ReleaseDialogue(key)
+			return nil, err
+		}
+	}
+	return d, nil
 }

@@ -5,8 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // TestLockDialogueAcrossNodes: a dialogue's lease taken by one node waits
@@ -92,4 +98,96 @@ func TestLockDialogueAcrossNodes(t *testing.T) {
 	} else {
 		u()
 	}
+}
+
+// countStatements counts the statements sent to the database.
+type countStatements struct{ n atomic.Int64 }
+
+func (c *countStatements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *countStatements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestLeaseDialogue: a lease is taken with the dialogue read in one
+// statement, and given back with the save in another; the next node reads
+// what the save left; a lease whose record says the dialogue moved on makes
+// the read happen again.
+func TestLeaseDialogue(t *testing.T) {
+	dsn := freshSchema(t)
+	var count countStatements
+	a, err := OpenWith(t.Context(), dsn, Options{Tracer: &count})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	b, err := Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	acct := newAccount(t, a)
+	asst, err := a.CreateAssistant(t.Context(), &assistant.Assistant{AccountSID: acct, UniqueName: "leases"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "UA\x00sms\x00u1"
+	before := count.n.Load()
+	d, err := a.LeaseDialogue(t.Context(), key, asst.SID, "sms", "u1")
+	if err != nil || d != nil {
+		t.Fatalf("lease of a new dialogue: %+v, %v", d, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := b.LeaseDialogue(ctx, key, asst.SID, "sms", "u1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a held lease taken by another node: %v", err)
+	}
+	d = &store.Dialogue{AccountSID: acct, AssistantSID: asst.SID, Channel: "sms", UserID: "u1", Status: store.DialogueActive, State: []byte(`{"n":1}`)}
+	if err := a.SaveDialogueAndRelease(t.Context(), key, d); err != nil {
+		t.Fatal(err)
+	}
+	if n := count.n.Load() - before; n != 2 {
+		t.Errorf("lease and save: %d statements, want 2", n)
+	}
+	got, err := b.LeaseDialogue(t.Context(), key, asst.SID, "sms", "u1")
+	if err != nil || got == nil || got.SID != d.SID || got.Version != 1 || string(got.State) != `{"n":1}` {
+		t.Fatalf("the next node's lease: %+v, %v", got, err)
+	}
+	got.State = []byte(`{"n":2}`)
+	if err := b.SaveDialogueAndRelease(t.Context(), key, got); err != nil {
+		t.Fatal(err)
+	}
+	// A stale save is refused and keeps the lease.
+	d2, err := a.LeaseDialogue(t.Context(), key, asst.SID, "sms", "u1")
+	if err != nil || d2.Version != 2 {
+		t.Fatalf("lease after the second save: %+v, %v", d2, err)
+	}
+	stale := *d2
+	stale.Version = 1
+	if err := a.SaveDialogueAndRelease(t.Context(), key, &stale); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a stale save: %v, want ErrConflict", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel2()
+	if _, err := b.LeaseDialogue(ctx2, key, asst.SID, "sms", "u1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a refused save gave the lease back: %v", err)
+	}
+	a.ReleaseDialogue(key)
+
+	// The lease records a newer version than the row the statement reads
+	// (as when the save that gave it back committed after the statement's
+	// snapshot): the dialogue is read again.
+	if _, err := a.db.ExecContext(t.Context(), `UPDATE dialogue_locks SET dialogue_version = 99 WHERE key = $1`, leaseKey(key)); err != nil {
+		t.Fatal(err)
+	}
+	before = count.n.Load()
+	d3, err := a.LeaseDialogue(t.Context(), key, asst.SID, "sms", "u1")
+	if err != nil || d3 == nil || d3.Version != 2 {
+		t.Fatalf("lease with a newer record: %+v, %v", d3, err)
+	}
+	if n := count.n.Load() - before; n != 2 {
+		t.Errorf("lease with a newer record: %d statements, want 2 (the lease, the read again)", n)
+	}
+	a.ReleaseDialogue(key)
 }
