@@ -313,6 +313,21 @@ var ErrUnknownTargetTask = errors.New("unknown target task")
 // larger than Options.MaxMemory: nothing is run or stored.
 var ErrMemoryTooLarge = errors.New("memory seed too large")
 
+// ErrUnavailable wraps the errors of the turns that could not run at all,
+// the turn's own request being fine: its store failed (a database that is
+// down or restarting), or it ran out of time before its dialogue could be
+// read. Nothing of the turn was saved; the same turn may be sent again.
+var ErrUnavailable = errors.New("the turn could not run now")
+
+// classify wraps the errors of handle that are not the request's fault in
+// ErrUnavailable.
+func (e *Engine) classify(r *Reply, err error) (*Reply, error) {
+	if err == nil || errors.Is(err, ErrAssistantNotFound) || errors.Is(err, ErrUnknownTargetTask) || errors.Is(err, ErrMemoryTooLarge) {
+		return r, err
+	}
+	return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
 // maxSaveAttempts bounds how often a turn is run again after another
 // process changed its dialogue first.
 const maxSaveAttempts = 16
@@ -321,10 +336,10 @@ const maxSaveAttempts = 16
 // state is saved.
 func (e *Engine) Handle(ctx context.Context, t Turn) (*Reply, error) {
 	if e.opts.Observer == nil {
-		return e.handle(ctx, t)
+		return e.classify(e.handle(ctx, t))
 	}
 	start := time.Now()
-	reply, err := e.handle(ctx, t)
+	reply, err := e.classify(e.handle(ctx, t))
 	outcome := "ok"
 	switch {
 	case err != nil:

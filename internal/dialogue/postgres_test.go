@@ -6,7 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -172,5 +175,125 @@ func TestPostgresTurnsAcrossNodesRunWebhooksOnce(t *testing.T) {
 	}
 	if st.Memory.Count != turns || calls.Load() != turns {
 		t.Errorf("%d turns: count %d, %d webhook calls; want %d and %d", turns, st.Memory.Count, calls.Load(), turns, turns)
+	}
+}
+
+// A faultProxy forwards TCP connections to PostgreSQL until it is cut: then
+// it closes them all and refuses new ones, as a database that restarts
+// does, until it is restored. Loopback only.
+type faultProxy struct {
+	target string
+	mu     sync.Mutex
+	ln     net.Listener
+	addr   string
+	conns  []net.Conn
+}
+
+func newFaultProxy(t *testing.T, target string) *faultProxy {
+	p := &faultProxy{target: target}
+	p.listen(t, "127.0.0.1:0")
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *faultProxy) listen(t *testing.T, addr string) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+// cut closes every connection and the listener.
+func (p *faultProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// TestPostgresOutage: while the database cannot be reached, turns fail at
+// once with ErrUnavailable (they do not hang); once it is back, the engine
+// recovers by itself.
+func TestPostgresOutage(t *testing.T) {
+	dsn := pgSchema(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newFaultProxy(t, u.Host)
+	u.Host = proxy.addr
+	db, err := postgres.Open(t.Context(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateAccount(t.Context(), store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := assistant.ParseSchema([]byte(greeterSchema), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AccountSID = testAccount
+	if _, err := db.ImportAssistant(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	eng := dialogue.New(db, nil, dialogue.Options{AssistantRefresh: -1})
+	t.Cleanup(func() { eng.Close() })
+	turn := dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "greeter", Channel: "sms", UserID: "+15550001111", Text: "hello"}
+	if _, err := eng.Handle(t.Context(), turn); err != nil {
+		t.Fatal(err)
+	}
+
+	proxy.cut()
+	start := time.Now()
+	for range 3 {
+		_, err := eng.Handle(t.Context(), turn)
+		if !errors.Is(err, dialogue.ErrUnavailable) {
+			t.Fatalf("a turn while the database is down: %v, want ErrUnavailable", err)
+		}
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("three turns while the database is down took %s", took)
+	}
+
+	proxy.listen(t, proxy.addr)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, err := eng.Handle(t.Context(), turn)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery 15 s after the database came back: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

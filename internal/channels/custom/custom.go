@@ -135,6 +135,10 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 	if errors.Is(err, dialogue.ErrMemoryTooLarge) {
 		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter is %d bytes, over the limit of Memory (--max-memory): %v", len(turn.Memory), err)
 	}
+	if errors.Is(err, dialogue.ErrUnavailable) {
+		h.logger().Error("custom channel: turn failed", "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
+		return twilio.NewError(http.StatusServiceUnavailable, twilio.CodeInternal, "the turn could not run now (its store failed); nothing of it was saved: send it again")
+	}
 	if errors.Is(err, dialogue.ErrAssistantNotFound) {
 		return twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "the requested resource %s was not found", r.URL.Path)
 	}

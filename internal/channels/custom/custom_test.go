@@ -3,6 +3,7 @@ package custom_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -302,5 +303,33 @@ func TestJSONBodyIsRefusedClearly(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&e)
 	if resp.StatusCode != 400 || e.Code != 20001 || !strings.Contains(e.Message, "form-encoded") {
 		t.Errorf("JSON body: %d %+v, want 400 saying form-encoded", resp.StatusCode, e)
+	}
+}
+
+// downEngine fails every turn as an engine whose store is down does.
+type downEngine struct{}
+
+func (downEngine) Handle(context.Context, dialogue.Turn) (*dialogue.Reply, error) {
+	return nil, fmt.Errorf("%w: load dialogue: dial tcp 127.0.0.1:5432: connection refused", dialogue.ErrUnavailable)
+}
+
+// TestStoreDownIs503: a turn that cannot run because the store is down
+// answers 503 with a message that says to send it again.
+func TestStoreDownIs503(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateAccount(t.Context(), store.Account{SID: acct, AuthToken: token}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	(&custom.Handler{Accounts: db, Engine: downEngine{}}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	code, body := post(t, srv.URL+"/v2/"+acct+"/shop/custom/web", url.Values{"UserId": {"u"}, "Text": {"hi"}}, acct, token)
+	if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(body["message"]), "send it again") {
+		t.Errorf("store down: %d %v", code, body)
 	}
 }

@@ -69,6 +69,10 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.Tracer != nil {
 		cfg.Tracer = opts.Tracer
 	}
+	if cfg.ConnectTimeout == 0 {
+		// A database that does not answer fails the turn, not hangs it.
+		cfg.ConnectTimeout = 5 * time.Second
+	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db := stdlib.OpenDB(*cfg)
 	n := max(4, runtime.GOMAXPROCS(0))
