@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/postgres"
@@ -296,4 +297,64 @@ func TestPostgresOutage(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestPostgresNodesUseNewestBuild: a model build completed through one node
+// routes turns on another node within 2 seconds.
+func TestPostgresNodesUseNewestBuild(t *testing.T) {
+	dsn := pgSchema(t)
+	var nodes []*postgres.DB
+	for range 2 {
+		db, err := postgres.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		nodes = append(nodes, db)
+	}
+	a, b := nodes[0], nodes[1]
+	if err := a.CreateAccount(t.Context(), store.Account{SID: testAccount, AuthToken: testToken}); err != nil {
+		t.Fatal(err)
+	}
+	schema := func(sample string) *assistant.Assistant {
+		s, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "builds", "tasks": [
+			{"uniqueName": "greet", "actions": {"actions": [{"say": "Hi."}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
+			{"uniqueName": "dance", "actions": {"actions": [{"say": "Dancing."}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "`+sample+`"}]}]}`), assistant.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.AccountSID = testAccount
+		return s
+	}
+	if _, err := a.ImportAssistant(t.Context(), schema("let us dance")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := builds.Build(t.Context(), a, testAccount, "builds", ""); err != nil {
+		t.Fatal(err)
+	}
+	eng := newEngine(t, b) // node b: its own engine and connections
+	ask := func() string {
+		r, err := eng.Query(t.Context(), nil, testAccount, "builds", "en-US", "shake it", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Task
+	}
+	if got := ask(); got == "dance" {
+		t.Fatal("before the new samples, shake it went to dance")
+	}
+	if _, err := a.ImportAssistant(t.Context(), schema("shake it")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := builds.Build(t.Context(), a, testAccount, "builds", ""); err != nil {
+		t.Fatal(err)
+	}
+	built := time.Now()
+	for ask() != "dance" {
+		if time.Since(built) > 2*time.Second {
+			t.Fatal("node b did not use the new build within 2 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("node b used the new build after %s", time.Since(built).Round(time.Millisecond))
 }
