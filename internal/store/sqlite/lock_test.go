@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 )
 
@@ -118,4 +119,37 @@ func holdLock(path string) {
 	os.Stdout.WriteString("locked\n")
 	time.Sleep(time.Minute)
 	os.Exit(0)
+}
+
+// TestOpenRaceMigratesOnce: servers that start at once on one new data
+// directory all open it: each migration is applied once (a step applied
+// twice would fail, its tables existing already).
+func TestOpenRaceMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	const n = 4
+	errs := make(chan error, n)
+	dbs := make(chan *sqlite.DB, n)
+	for range n {
+		go func() {
+			db, err := sqlite.Open(t.Context(), path)
+			errs <- err
+			dbs <- db
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Open: %v", err)
+		}
+		if db := <-dbs; db != nil {
+			t.Cleanup(func() { db.Close() })
+		}
+	}
+	db := openPath(t, path)
+	// The store works: one account, seen through every handle.
+	if err := db.CreateAccount(t.Context(), store.Account{SID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	if accts, err := db.Accounts(t.Context()); err != nil || len(accts) != 1 {
+		t.Errorf("accounts after the race: %v, %v", accts, err)
+	}
 }
