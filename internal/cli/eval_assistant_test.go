@@ -50,7 +50,7 @@ func TestEvalAssistantErrors(t *testing.T) {
 		{"missing-schema", []string{"missing.json"}, 1, "parley: eval: open missing.json: no such file or directory\n"},
 		{"broken-schema", []string{"--json", broken}, 1, "parley: eval: " + broken + ": 1:15: unexpected end of JSON input\n"},
 		{"one-task-with-samples", []string{oneTask}, 1, "parley: eval: " + oneTask + ": want at least 2 tasks with samples to tell apart, got 1\n"},
-		{"no-store", []string{"--data", noStore, "clinic"}, 1, `parley: eval: no assistant "clinic": no Parley store in ` + noStore + ": import an assistant first (parley import --data " + noStore + " FILE), or point --data or PARLEY_DATA at the data directory of parley serve (or name a schema file ending in .json)\n"},
+		{"no-store", []string{"--data", noStore, "clinic"}, 1, `parley: eval: no assistant "clinic": no Parley store in ` + noStore + ": import an assistant first (parley import --data " + noStore + " FILE), or point --data or PARLEY_DATA at the data directory of parley serve, or --db at its PostgreSQL database (or name a schema file ending in .json)\n"},
 		{"unknown-name", []string{"--data", store, "clinik"}, 1, `parley: eval: no assistant "clinik" in ` + store + " (name one by SID or unique name, or a schema file ending in .json)\n"},
 	}
 	for _, tt := range tests {
