@@ -139,7 +139,6 @@ func TestServeExamples(t *testing.T) {
 		status, code int
 		allow        string
 	}{
-		{"GET", "/", 404, 20404, ""},
 		{"GET", "/nowhere/at/all", 404, 20404, ""},
 		{"GET", "/v2/" + sid + "/pizza/custom/webchat", 405, 20004, "POST"},
 		{"PUT", "/v1/Assistants", 405, 20004, ""},

@@ -1,0 +1,290 @@
+package console_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/console"
+	"github.com/parleyhq/parley/internal/dialogue"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/twilio"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+// A site is the console and the REST API on a real store, over real HTTP,
+// and a browser-like client with a cookie jar that sends the Origin header
+// browsers send.
+type site struct {
+	*httptest.Server
+	db     *sqlite.DB
+	acct   store.Account
+	client *http.Client
+	now    time.Time
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
+	if err := db.CreateAccount(t.Context(), acct); err != nil {
+		t.Fatal(err)
+	}
+	hooks, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, hooks, dialogue.Options{})
+	t.Cleanup(func() { eng.Close() })
+	s := &site{db: db, acct: acct, now: time.Now()}
+	apiMux := http.NewServeMux()
+	(&api.Server{Store: db, Engine: eng}).Register(apiMux)
+	mux := http.NewServeMux()
+	(&api.Server{Store: db, Engine: eng}).Register(mux)
+	(&console.Handler{Store: db, Accounts: db, API: apiMux, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
+	s.Server = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	jar, _ := cookiejar.New(nil)
+	s.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return s
+}
+
+// send sends a request as a same-origin browser form would.
+func (s *site) send(t *testing.T, method, path, contentType string, body io.Reader) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", s.URL)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (s *site) get(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	return s.send(t, "GET", path, "", nil)
+}
+
+func (s *site) post(t *testing.T, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	return s.send(t, "POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+func (s *site) signIn(t *testing.T) {
+	t.Helper()
+	resp, body := s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/assistants" {
+		t.Fatalf("sign in: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	s := newSite(t)
+	if resp, _ := s.get(t, "/"); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/console/" {
+		t.Errorf("/: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := s.get(t, "/console/assistants"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/console/signin") {
+		t.Errorf("a page before sign-in: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body := s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {"wrong"}})
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "do not match") {
+		t.Errorf("wrong token: %d %s", resp.StatusCode, body)
+	}
+	s.signIn(t)
+	var cookie *http.Cookie
+	u, _ := url.Parse(s.URL + "/console/")
+	for _, c := range s.client.Jar.Cookies(u) {
+		if c.Name == "parley_console" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no session cookie")
+	}
+	resp, body = s.get(t, "/console/assistants")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, s.acct.SID) {
+		t.Errorf("assistants after sign-in: %d", resp.StatusCode)
+	}
+	// The cookie's attributes, as the server set them.
+	req, _ := http.NewRequest("POST", s.URL+"/console/signin", strings.NewReader(url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	raw, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Body.Close()
+	setCookie := raw.Header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/console/"} {
+		if !strings.Contains(setCookie, want) {
+			t.Errorf("Set-Cookie %q lacks %s", setCookie, want)
+		}
+	}
+	// Sessions expire.
+	s.now = s.now.Add(console.SessionTTL + time.Minute)
+	if resp, _ := s.get(t, "/console/assistants"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("an expired session: %d", resp.StatusCode)
+	}
+	s.now = time.Now()
+	// Sign out ends it.
+	s.signIn(t)
+	s.post(t, "/console/signout", nil)
+	if resp, _ := s.get(t, "/console/assistants"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after sign-out: %d", resp.StatusCode)
+	}
+	// A new auth token ends every session.
+	s.signIn(t)
+	if err := s.db.SetAuthToken(t.Context(), s.acct.SID, twilio.NewAuthToken()); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := s.get(t, "/console/assistants"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after a new token: %d", resp.StatusCode)
+	}
+}
+
+func TestSignInIsLimited(t *testing.T) {
+	s := newSite(t)
+	for range 5 {
+		s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {"guess"}})
+	}
+	resp, body := s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many") {
+		t.Errorf("after five failures: %d", resp.StatusCode)
+	}
+}
+
+// TestCrossOriginFormsAreRefused: a form posted from another site (the
+// browser says so) changes nothing.
+func TestCrossOriginFormsAreRefused(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", s.URL+"/console/assistants", strings.NewReader("UniqueName=evil"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site form: %d, want 403", resp.StatusCode)
+	}
+	if heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID); len(heads) != 0 {
+		t.Errorf("a cross-site form created %d assistants", len(heads))
+	}
+}
+
+func TestAssistants(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	// A validation error of the API, next to its field.
+	resp, body := s.post(t, "/console/assistants", url.Values{"UniqueName": {"AC0123456789abcdef0123456789abcdef"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="UniqueName-error"`) || !strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("a SID-shaped unique name: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = s.post(t, "/console/assistants", url.Values{"UniqueName": {"helpdesk"}, "FriendlyName": {"Help desk"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/console/assistants/UA") {
+		t.Fatalf("create: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body = s.get(t, resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Assistant created.") || !strings.Contains(body, "Help desk") {
+		t.Errorf("the new assistant's page: %d", resp.StatusCode)
+	}
+	// The same name again: the API's conflict, next to the field.
+	resp, body = s.post(t, "/console/assistants", url.Values{"UniqueName": {"helpdesk"}})
+	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, "UniqueName-error") {
+		t.Errorf("a taken name: %d", resp.StatusCode)
+	}
+
+	// Import a schema file, with its warnings shown.
+	schema, err := os.ReadFile("../../../shared/fixtures/autopilot/tpl-event-bot/schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "schema.json")
+	fw.Write(schema)
+	mw.Close()
+	resp, body = s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Imported ") || !strings.Contains(body, "Import warnings") {
+		t.Fatalf("import: %d\n%s", resp.StatusCode, body)
+	}
+	heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID)
+	if len(heads) != 2 {
+		t.Fatalf("%d assistants after the import", len(heads))
+	}
+	var imported string
+	for _, a := range heads {
+		if a.UniqueName != "helpdesk" {
+			imported = a.SID
+		}
+	}
+	builds, _ := s.db.ModelBuilds(t.Context(), s.acct.SID, imported)
+	if len(builds) != 1 {
+		t.Errorf("the import enqueued %d model builds", len(builds))
+	}
+	// Not JSON: an error next to the file field.
+	buf.Reset()
+	mw = multipart.NewWriter(&buf)
+	fw, _ = mw.CreateFormFile("schema", "notes.json")
+	fw.Write([]byte("{not json"))
+	mw.Close()
+	resp, body = s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "schema-error") || !strings.Contains(body, "notes.json") {
+		t.Errorf("a bad file: %d", resp.StatusCode)
+	}
+
+	// Export: the schema file.
+	resp, body = s.get(t, "/console/assistants/"+imported+"/export")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(body, `"uniqueName"`) {
+		t.Errorf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+	// Delete.
+	resp, _ = s.post(t, "/console/assistants/"+imported+"/delete", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete: %d", resp.StatusCode)
+	}
+	if heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID); len(heads) != 1 {
+		t.Errorf("%d assistants after the delete", len(heads))
+	}
+	// Another account's assistant is not found.
+	if resp, _ := s.get(t, "/console/assistants/UA00000000000000000000000000000000"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown assistant: %d", resp.StatusCode)
+	}
+}
+
+// TestNextStaysInTheConsole: the page after sign-in is never elsewhere.
+func TestNextStaysInTheConsole(t *testing.T) {
+	s := newSite(t)
+	for _, next := range []string{"https://evil.example/", "//evil.example/", "/console/../x", "/console/assistants"} {
+		resp, _ := s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}, "next": {next}})
+		loc := resp.Header.Get("Location")
+		if !strings.HasPrefix(loc, "/console/") || strings.HasPrefix(loc, "//") {
+			t.Errorf("next %q → %q", next, loc)
+		}
+	}
+}
