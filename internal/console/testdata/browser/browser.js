@@ -1,0 +1,78 @@
+// Drives the console in a real Chromium: sign in, import an example, open
+// its page; screenshots of each page go to the directory given.
+// Usage: node browser.js BASE_URL ACCOUNT_SID AUTH_TOKEN SCHEMA_FILE SHOTS_DIR
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const [base, sid, token, schema, shots] = process.argv.slice(2);
+
+function check(ok, what) {
+  if (!ok) {
+    throw new Error('failed: ' + what);
+  }
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      const shot = async (n) => page.screenshot({ path: path.join(shots, `${n}-${name}.png`), fullPage: true });
+
+      // / leads to the sign-in page.
+      await page.goto(base + '/');
+      check(page.url().endsWith('/console/signin'), 'redirect to sign in, at ' + page.url());
+      await shot('signin');
+
+      // A wrong token is refused, with a message.
+      await page.getByLabel('Account SID').fill(sid);
+      await page.getByLabel('Auth token').fill('wrong-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      check((await page.getByRole('alert').textContent()).includes('do not match'), 'wrong token refused');
+
+      // Keyboard: the fields and the button are reachable with Tab.
+      await page.getByLabel('Auth token').fill(token);
+      await page.getByLabel('Auth token').press('Enter');
+      await page.waitForURL('**/console/assistants');
+      await shot('assistants');
+
+      // Import the example from the form's file input.
+      await page.getByLabel('Autopilot assistant schema (.json)').setInputFiles(schema);
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.waitForSelector('.flash');
+      check((await page.locator('.flash').textContent()).includes('Imported pizza'), 'import flash');
+      const link = page.getByRole('link', { name: 'pizza', exact: true });
+      check(await link.count() === 1, 'the imported assistant is listed');
+      await shot('imported');
+
+      // Its page lists its tasks and its model build.
+      await link.click();
+      await page.waitForSelector('h1');
+      check((await page.locator('h1').textContent()).trim() === 'pizza', 'assistant page title');
+      check(await page.getByRole('cell', { name: 'order', exact: true }).count() === 1, 'the order task listed');
+      await shot('assistant');
+
+      // Nothing wider than a phone's screen on the phone.
+      if (name === 'phone') {
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 375, 'page width on a phone: ' + width);
+      }
+
+      // Sign out.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/console/signin');
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('ok');
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
