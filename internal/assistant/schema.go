@@ -714,3 +714,24 @@ func sortedKeys(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// ActionsProblems returns what import says of the actions doc of a task of
+// a, beyond what actions.Parse and actions.Lint check alone: task://
+// targets that name no task of a (warnings), and question types that are
+// neither built in nor a field type of a (errors: the collect fails). Paths
+// start at "actions[…]".
+func ActionsProblems(a *Assistant, doc *actions.Document) []Problem {
+	if doc == nil {
+		return nil
+	}
+	var s schemaParser
+	s.checkDoc(a, "", doc)
+	var out []Problem
+	for _, e := range s.Errs {
+		out = append(out, Problem{Path: strings.TrimPrefix(e.Path, "."), Msg: e.Msg})
+	}
+	for _, w := range s.warns {
+		out = append(out, Problem{Path: strings.TrimPrefix(w.Path, "."), Msg: w.Msg})
+	}
+	return out
+}

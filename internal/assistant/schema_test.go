@@ -663,3 +663,29 @@ func TestNLUThresholdExtension(t *testing.T) {
 		t.Error("an assistant without a threshold exports one")
 	}
 }
+
+// TestActionsProblems: a task's actions checked against its assistant, as
+// import checks them.
+func TestActionsProblems(t *testing.T) {
+	a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "x", "tasks": [{"uniqueName": "greet", "actions": {"actions": []}}]}`), assistant.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := actions.Parse([]byte(`{"actions": [{"redirect": "task://greet"}, {"collect": {"name": "c", "questions": [{"question": "Q?", "name": "q", "type": "Custom.NOPE"}], "on_complete": {"redirect": "task://gone"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := assistant.ActionsProblems(a, doc)
+	want := []assistant.Problem{
+		{Path: "actions[1].collect.questions[0].type", Msg: `unknown field type "Custom.NOPE": not a built-in Twilio.* type nor in fieldTypes`},
+		{Path: "actions[1].collect.on_complete.redirect", Msg: `task "gone" does not exist`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ActionsProblems = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i].Path != want[i].Path || !strings.HasPrefix(got[i].Msg, want[i].Msg) {
+			t.Errorf("problem %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

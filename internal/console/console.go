@@ -90,7 +90,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/import", h.signedIn(h.importAssistant))
 	handle("GET /console/assistants/{Assistant}", h.signedIn(h.assistant))
 	handle("GET /console/assistants/{Assistant}/export", h.signedIn(h.export))
+	handle("GET /console/assistants/{Assistant}/delete", h.signedIn(h.confirmDelete))
 	handle("POST /console/assistants/{Assistant}/delete", h.signedIn(h.deleteAssistant))
+	handle("POST /console/assistants/{Assistant}/builds", h.signedIn(h.startBuild))
+	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
+	handle("GET /console/assistants/{Assistant}/tasks/{Task}", h.signedIn(h.task))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/actions", h.signedIn(h.saveActions))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples", h.signedIn(h.addSample))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples/{Sample}/delete", h.signedIn(h.deleteSample))
 }
 
 func (h *Handler) logger() *slog.Logger {
@@ -162,7 +169,7 @@ func parsePages() map[string]*template.Template {
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages
@@ -371,9 +378,13 @@ func (h *Handler) importAssistant(w http.ResponseWriter, r *http.Request, acct s
 type assistantData struct {
 	A      *assistant.Assistant
 	Builds []store.ModelBuild
+	// Pending is set while a build is enqueued or building: the page then
+	// reloads itself to show its status.
+	Pending bool
+	Form    map[string]string
 }
 
-func (h *Handler) assistant(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
@@ -386,7 +397,21 @@ func (h *Handler) assistant(w http.ResponseWriter, r *http.Request, acct store.A
 	if err != nil {
 		return err
 	}
-	return h.render(w, http.StatusOK, "assistant", page{Title: a.UniqueName, Account: acct.SID, Flash: r.URL.Query().Get("done"), Data: assistantData{A: a, Builds: builds}})
+	d := assistantData{A: a, Builds: builds, Form: form}
+	for _, b := range builds {
+		if b.Status == store.BuildEnqueued || b.Status == store.BuildBuilding {
+			d.Pending = true
+		}
+	}
+	p.Title, p.Account, p.Data = a.UniqueName, acct.SID, d
+	if p.Flash == "" {
+		p.Flash = r.URL.Query().Get("done")
+	}
+	return h.render(w, status, "assistant", p)
+}
+
+func (h *Handler) assistant(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	return h.assistantPage(w, r, acct, http.StatusOK, page{}, nil)
 }
 
 func (h *Handler) export(w http.ResponseWriter, r *http.Request, acct store.Account) error {

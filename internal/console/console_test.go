@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/authlimit"
+	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/console"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -54,7 +56,12 @@ func newSite(t *testing.T) *site {
 	(&api.Server{Store: db, Engine: eng}).Register(apiMux)
 	mux := http.NewServeMux()
 	(&api.Server{Store: db, Engine: eng}).Register(mux)
-	(&console.Handler{Store: db, Accounts: db, API: apiMux, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
+	builder := builds.NewBuilder(db, hooks, builds.Options{Poll: 20 * time.Millisecond})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { builder.Run(ctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	(&console.Handler{Store: db, Accounts: db, API: apiMux, Builds: builder, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	jar, _ := cookiejar.New(nil)
@@ -286,5 +293,74 @@ func TestNextStaysInTheConsole(t *testing.T) {
 		if !strings.HasPrefix(loc, "/console/") || strings.HasPrefix(loc, "//") {
 			t.Errorf("next %q → %q", next, loc)
 		}
+	}
+}
+
+func TestTaskEditing(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	// A task, then its actions: an error shows next to the editor, with the
+	// JSON path, and the text sent stays in it.
+	resp, _ = s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "/tasks/greet") {
+		t.Fatalf("create task: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body := s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
+	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, "UniqueName-error") {
+		t.Errorf("a task name taken: %d", resp.StatusCode)
+	}
+	bad := `{"actions": [{"say": "Hi"}, {"listen": "yes"}]}`
+	resp, body = s.post(t, page+"/tasks/greet/actions", url.Values{"Actions": {bad}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Actions-error"`) || !strings.Contains(body, "actions[1].listen") || !strings.Contains(body, "&#34;listen&#34;: &#34;yes&#34;") {
+		t.Errorf("invalid actions: %d\n%s", resp.StatusCode, body)
+	}
+	good := `{"actions": [{"say": "Hi"}, {"redirect": "task://nowhere"}]}`
+	resp, _ = s.post(t, page+"/tasks/greet/actions", url.Values{"Actions": {good}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid actions: %d", resp.StatusCode)
+	}
+	_, body = s.get(t, resp.Header.Get("Location"))
+	if !strings.Contains(body, "Actions saved.") || !strings.Contains(body, "task://nowhere") || !strings.Contains(body, "may not do what you mean") {
+		t.Errorf("after saving: the flash, the actions and the linter's warning about task://nowhere:\n%s", body)
+	}
+	// Samples.
+	resp, _ = s.post(t, page+"/tasks/greet/samples", url.Values{"TaggedText": {"hello there"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add sample: %d", resp.StatusCode)
+	}
+	resp, body = s.post(t, page+"/tasks/greet/samples", url.Values{"TaggedText": {""}})
+	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, "TaggedText-error") {
+		t.Errorf("an empty sample: %d", resp.StatusCode)
+	}
+	a, err := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	if err != nil || len(a.Tasks) != 1 || len(a.Tasks[0].Samples) != 1 {
+		t.Fatalf("after adding: %+v, %v", a, err)
+	}
+	resp, _ = s.post(t, page+"/tasks/greet/samples/"+a.Tasks[0].Samples[0].SID+"/delete", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete sample: %d", resp.StatusCode)
+	}
+	if a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop"); len(a.Tasks[0].Samples) != 0 {
+		t.Error("the sample is still there")
+	}
+	// A model build, and the page that follows it.
+	resp, _ = s.post(t, page+"/builds", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start build: %d", resp.StatusCode)
+	}
+	_, body = s.get(t, resp.Header.Get("Location"))
+	if !strings.Contains(body, "Model build started.") || !strings.Contains(body, `http-equiv="refresh"`) || !strings.Contains(body, "enqueued") {
+		t.Errorf("the assistant's page while a build waits:\n%s", body)
+	}
+	// Delete asks first.
+	_, body = s.get(t, page+"/delete")
+	if !strings.Contains(body, "cannot be undone") {
+		t.Errorf("the delete confirmation:\n%s", body)
+	}
+	if resp, _ := s.get(t, page+"/tasks/nosuch"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown task: %d", resp.StatusCode)
 	}
 }

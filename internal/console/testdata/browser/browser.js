@@ -57,6 +57,34 @@ function check(ok, what) {
       check(await page.getByRole('cell', { name: 'order', exact: true }).count() === 1, 'the order task listed');
       await shot('assistant');
 
+      if (name === 'desktop') {
+        // Edit a task's Actions: an error shows next to the editor, with
+        // its JSON path; the fix saves.
+        await page.getByRole('link', { name: 'greeting', exact: true }).click();
+        await page.waitForSelector('#Actions');
+        await page.getByLabel('Actions JSON').fill('{"actions": [{"say": "Hi there!"}, {"listen": "yes"}]}');
+        await page.getByRole('button', { name: 'Save actions' }).click();
+        await page.waitForSelector('#Actions-error');
+        check((await page.locator('#Actions-error').textContent()).includes('actions[1].listen'), 'the error names its JSON path');
+        check((await page.getByLabel('Actions JSON').inputValue()).includes('"yes"'), 'the text sent stays in the editor');
+        await shot('task-error');
+        await page.getByLabel('Actions JSON').fill('{"actions": [{"say": "Hi there!"}, {"listen": true}]}');
+        await page.getByRole('button', { name: 'Save actions' }).click();
+        await page.waitForSelector('.flash');
+        check((await page.locator('.flash').textContent()).includes('Actions saved.'), 'actions saved');
+        await shot('task');
+
+        // Build, and watch the status change without touching the page.
+        await page.getByRole('link', { name: 'pizza', exact: true }).click();
+        await page.getByRole('button', { name: 'Start a model build' }).click();
+        await page.waitForSelector('.flash');
+        await page.waitForFunction(() => {
+          const cells = [...document.querySelectorAll('td[class^="status-"]')];
+          return cells.length > 0 && cells.every((c) => c.textContent.trim() === 'completed');
+        }, null, { timeout: 30000 });
+        await shot('built');
+      }
+
       // Nothing wider than a phone's screen on the phone.
       if (name === 'phone') {
         const width = await page.evaluate(() => document.documentElement.scrollWidth);

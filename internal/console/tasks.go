@@ -1,0 +1,186 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/actions"
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// taskData is the task page's data.
+type taskData struct {
+	A        *assistant.Assistant
+	T        *assistant.Task
+	Actions  string   // the editor's text
+	Warnings []string // what the action linter says of the saved actions
+	Form     map[string]string
+}
+
+// loadTask reads the path's assistant, whole, and task.
+func (h *Handler) loadTask(r *http.Request, acct store.Account) (*assistant.Assistant, *assistant.Task, error) {
+	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	if err != nil {
+		return nil, nil, err
+	}
+	t := a.Task(r.PathValue("Task"))
+	if t == nil {
+		return nil, nil, store.ErrNotFound
+	}
+	return a, t, nil
+}
+
+// taskPage renders the task page with p's messages; actionsText, when not
+// empty, is the editor's text (what the user sent), else the saved
+// actions.
+func (h *Handler) taskPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, actionsText string, form map[string]string) error {
+	a, t, err := h.loadTask(r, acct)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d := taskData{A: a, T: t, Actions: actionsText, Form: form}
+	if d.Actions == "" {
+		d.Actions = indent(t.Actions)
+	}
+	if doc, err := actions.Parse(nonEmpty(t.Actions)); err == nil {
+		// The linter's warnings, and import's about this assistant (tasks
+		// and field types the actions name).
+		for _, i := range actions.Lint(doc) {
+			d.Warnings = append(d.Warnings, i.String())
+		}
+		for _, p := range assistant.ActionsProblems(a, doc) {
+			d.Warnings = append(d.Warnings, p.Path+": "+p.Msg)
+		}
+	}
+	p.Title, p.Account, p.Data = t.UniqueName, acct.SID, d
+	if p.Flash == "" {
+		p.Flash = r.URL.Query().Get("done")
+	}
+	return h.render(w, status, "task", p)
+}
+
+func nonEmpty(doc []byte) []byte {
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return []byte(`{"actions":[]}`)
+	}
+	return doc
+}
+
+// indent returns a JSON document indented for the editor.
+func indent(doc []byte) string {
+	var b bytes.Buffer
+	if json.Indent(&b, nonEmpty(doc), "", "  ") != nil {
+		return string(doc)
+	}
+	return b.String()
+}
+
+func (h *Handler) task(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	return h.taskPage(w, r, acct, http.StatusOK, page{}, "", nil)
+}
+
+// taskPath is the console path of the request's task, and its API path.
+func taskPaths(r *http.Request) (console, api string) {
+	a, t := url.PathEscape(r.PathValue("Assistant")), url.PathEscape(r.PathValue("Task"))
+	return "/console/assistants/" + a + "/tasks/" + t, "/v1/Assistants/" + a + "/Tasks/" + t
+}
+
+// apiErrorOf reads the REST API's error body.
+func apiErrorOf(body []byte) apiError {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil || e.Message == "" {
+		e.Message = "The request failed."
+	}
+	return e
+}
+
+func (h *Handler) createTask(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return h.assistantPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, nil)
+	}
+	name := strings.TrimSpace(r.PostForm.Get("UniqueName"))
+	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+url.PathEscape(r.PathValue("Assistant"))+"/Tasks", url.Values{"UniqueName": {name}})
+	if status != http.StatusCreated {
+		return h.assistantPage(w, r, acct, status, page{Fields: map[string]string{"UniqueName": apiErrorOf(body).Message}}, map[string]string{"UniqueName": name})
+	}
+	http.Redirect(w, r, "/console/assistants/"+url.PathEscape(r.PathValue("Assistant"))+"/tasks/"+url.PathEscape(name)+"?done="+url.QueryEscape("Task created."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) saveActions(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		return h.taskPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read (at most 1 MB)."}, "", nil)
+	}
+	text := r.PostForm.Get("Actions")
+	consolePath, apiPath := taskPaths(r)
+	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/Actions", url.Values{"Actions": {text}})
+	if status != http.StatusOK {
+		return h.taskPage(w, r, acct, status, page{Fields: map[string]string{"Actions": apiErrorOf(body).Message}}, text, nil)
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Actions saved."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) addSample(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return h.taskPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, "", nil)
+	}
+	text, lang := r.PostForm.Get("TaggedText"), strings.TrimSpace(r.PostForm.Get("Language"))
+	if lang == "" {
+		lang = "en-US"
+	}
+	consolePath, apiPath := taskPaths(r)
+	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/Samples", url.Values{"TaggedText": {text}, "Language": {lang}})
+	if status != http.StatusCreated {
+		return h.taskPage(w, r, acct, status, page{Fields: map[string]string{"TaggedText": apiErrorOf(body).Message}}, "", map[string]string{"TaggedText": text, "Language": lang})
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Sample added."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) deleteSample(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	consolePath, apiPath := taskPaths(r)
+	status, body := h.callAPI(r, acct, http.MethodDelete, apiPath+"/Samples/"+url.PathEscape(r.PathValue("Sample")), nil)
+	if status != http.StatusNoContent {
+		return h.taskPage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, "", nil)
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Sample deleted."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) startBuild(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+url.PathEscape(r.PathValue("Assistant"))+"/ModelBuilds", url.Values{})
+	if status != http.StatusCreated {
+		return h.assistantPage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, nil)
+	}
+	if h.Builds != nil {
+		h.Builds.Wake()
+	}
+	http.Redirect(w, r, "/console/assistants/"+url.PathEscape(r.PathValue("Assistant"))+"?done="+url.QueryEscape("Model build started."), http.StatusSeeOther)
+	return nil
+}
+
+// confirmDelete asks before an assistant is deleted.
+func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	a, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + a.UniqueName + "?", Account: acct.SID, Data: a})
+}
