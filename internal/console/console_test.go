@@ -352,7 +352,8 @@ func TestTaskEditing(t *testing.T) {
 		t.Fatalf("start build: %d", resp.StatusCode)
 	}
 	_, body = s.get(t, resp.Header.Get("Location"))
-	if !strings.Contains(body, "Model build started.") || !strings.Contains(body, `http-equiv="refresh"`) || !strings.Contains(body, "enqueued") {
+	pending := strings.Contains(body, "status-enqueued") || strings.Contains(body, "status-building")
+	if !strings.Contains(body, "Model build started.") || !strings.Contains(body, `class="status-`) || pending != strings.Contains(body, `http-equiv="refresh"`) {
 		t.Errorf("the assistant's page while a build waits:\n%s", body)
 	}
 	// Delete asks first.
