@@ -45,6 +45,8 @@ type Handler struct {
 	Accounts store.AccountSource
 	// API is the REST API's handler: every change goes through it.
 	API http.Handler
+	// Engine runs the simulator's turns.
+	Engine Engine
 	// Builds, when set, is woken when an import enqueues a model build.
 	Builds interface{ Wake() }
 	Logger *slog.Logger
@@ -93,6 +95,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/delete", h.signedIn(h.confirmDelete))
 	handle("POST /console/assistants/{Assistant}/delete", h.signedIn(h.deleteAssistant))
 	handle("POST /console/assistants/{Assistant}/builds", h.signedIn(h.startBuild))
+	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
+	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
 	handle("GET /console/assistants/{Assistant}/tasks/{Task}", h.signedIn(h.task))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/actions", h.signedIn(h.saveActions))
@@ -169,7 +173,7 @@ func parsePages() map[string]*template.Template {
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

@@ -3,6 +3,8 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -61,7 +63,7 @@ func newSite(t *testing.T) *site {
 	done := make(chan struct{})
 	go func() { builder.Run(ctx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
-	(&console.Handler{Store: db, Accounts: db, API: apiMux, Builds: builder, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
+	(&console.Handler{Store: db, Accounts: db, API: apiMux, Engine: eng, Builds: builder, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	jar, _ := cookiejar.New(nil)
@@ -363,5 +365,59 @@ func TestTaskEditing(t *testing.T) {
 	}
 	if resp, _ := s.get(t, page+"/tasks/nosuch"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown task: %d", resp.StatusCode)
+	}
+}
+
+// TestSimulator: a message in the simulator runs a turn, whose answer comes
+// with its trace: the task, its confidence, the webhooks with their status,
+// the Memory; another User is another dialogue.
+func TestSimulator(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"actions": [{"remember": {"seen": true}}, {"say": "From the webhook."}, {"listen": true}]}`)
+	}))
+	t.Cleanup(hook.Close)
+	schema := `{"uniqueName": "sim", "tasks": [
+		{"uniqueName": "greet", "actions": {"actions": [{"say": "Hello!"}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
+		{"uniqueName": "hooked", "actions": {"actions": [{"redirect": "` + hook.URL + `"}]}, "samples": [{"language": "en-US", "taggedText": "call the webhook"}]}]}`
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "sim.json")
+	fw.Write([]byte(schema))
+	mw.Close()
+	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := s.get(t, "/console/assistants/sim/simulator"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "simulator.js") {
+		t.Fatalf("simulator page: %d", resp.StatusCode)
+	}
+	turn := func(user, text string) map[string]any {
+		t.Helper()
+		resp, body := s.post(t, "/console/assistants/sim/simulator", url.Values{"User": {user}, "Text": {text}})
+		var m map[string]any
+		if err := json.Unmarshal([]byte(body), &m); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("turn %q: %d %s", text, resp.StatusCode, body)
+		}
+		return m
+	}
+	m := turn("u1", "hello")
+	if m["task"] != "greet" || m["says"].([]any)[0] != "Hello!" || m["confidence"].(float64) <= 0 {
+		t.Errorf("hello: %v", m)
+	}
+	m = turn("u1", "call the webhook")
+	hooks, _ := m["webhooks"].([]any)
+	if m["task"] != "hooked" || len(hooks) != 1 || hooks[0].(map[string]any)["status"].(float64) != 200 || hooks[0].(map[string]any)["url"] != hook.URL {
+		t.Errorf("the webhook's trace: %v", m)
+	}
+	if !strings.Contains(fmt.Sprint(m["memory"]), "seen") {
+		t.Errorf("memory after the webhook: %v", m["memory"])
+	}
+	first := m["dialogue"]
+	if other := turn("u2", "hello"); other["dialogue"] == first {
+		t.Error("another User shared the dialogue")
+	}
+	if resp, _ := s.post(t, "/console/assistants/sim/simulator", url.Values{"Text": {"hi"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("no User: %d", resp.StatusCode)
 	}
 }

@@ -245,6 +245,15 @@ type Reply struct {
 	// passes on to the TwiML that takes the call over.
 	Request url.Values
 
+	// Confidence, NextBest and Fields are what understanding made of the
+	// input, as the Autopilot Request carries them.
+	Confidence float64
+	NextBest   string
+	Fields     []nlu.Field
+	// Webhooks lists the turn's requests to webhooks (actions URLs and
+	// redirects), in order.
+	Webhooks []WebhookCall
+
 	// Redirects lists the redirect targets followed this turn, in order.
 	Redirects []string
 	// Faults lists what failed this turn.
@@ -252,6 +261,14 @@ type Reply struct {
 	// Fallback is set when the fallback ran: no task was understood, or
 	// something failed.
 	Fallback bool
+}
+
+// A WebhookCall is one request of a turn to a webhook.
+type WebhookCall struct {
+	Method, URL string
+	Status      int // the HTTP status; 0 when no answer came
+	Took        time.Duration
+	Error       string // why it failed, if it did
 }
 
 // An Output is the kind of one of a reply's outputs.
@@ -657,6 +674,7 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, h *hold) (
 		e.queries.add(r.query)
 	}
 	r.reply.CurrentTask = st.CurrentTask
+	r.reply.Confidence, r.reply.NextBest, r.reply.Fields = st.Confidence, st.NextBest, st.Fields
 	r.reply.SayVoice = c.style.SayVoice
 	if r.reply.Ended || r.reply.Handoff != nil {
 		r.reply.Request = r.params()

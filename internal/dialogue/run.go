@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -295,7 +296,19 @@ func (r *run) call(ctx context.Context, method, uri string, extra url.Values) (*
 	}
 	start := time.Now()
 	resp, err := r.e.webhooks.Do(ctx, webhook.Request{Method: method, URL: uri, Params: params, AuthToken: r.t.AuthToken})
-	r.log.Debug("webhook", "url", uri, "duration", time.Since(start), "error", err)
+	took := time.Since(start)
+	r.log.Debug("webhook", "url", uri, "duration", took, "error", err)
+	call := WebhookCall{Method: cmp.Or(method, "POST"), URL: uri, Took: took}
+	if resp != nil {
+		call.Status = resp.Status
+	}
+	if err != nil {
+		call.Error = err.Error()
+		if we, ok := errors.AsType[*webhook.Error](err); ok && we.Status != 0 {
+			call.Status = we.Status
+		}
+	}
+	r.reply.Webhooks = append(r.reply.Webhooks, call)
 	if err != nil {
 		if we, ok := errors.AsType[*webhook.Error](err); ok {
 			return nil, &Fault{Code: we.Code, Message: we.Error()}

@@ -165,3 +165,22 @@ func TestEndCallsDialogueEndWebhooks(t *testing.T) {
 		t.Fatal("no onDialogueEnd webhook")
 	}
 }
+
+// TestReplyTrace: a reply says what understanding made of the input and
+// which webhooks the turn called, with their status.
+func TestReplyTrace(t *testing.T) {
+	hook := counterServer(t)
+	db, _ := openDB(t, hook.URL)
+	eng := newEngine(t, db)
+	r, err := eng.Handle(context.Background(), dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "counter",
+		Channel: "test", MemoryKey: "custom.test", UserID: "trace", Text: "count"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CurrentTask != "count" || r.Confidence <= 0 || len(r.Webhooks) != 1 {
+		t.Fatalf("trace: task %q confidence %v webhooks %+v", r.CurrentTask, r.Confidence, r.Webhooks)
+	}
+	if w := r.Webhooks[0]; w.URL != hook.URL || w.Status != 200 || w.Method != "POST" || w.Error != "" || w.Took <= 0 {
+		t.Errorf("webhook call: %+v", w)
+	}
+}

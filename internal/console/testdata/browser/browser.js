@@ -83,6 +83,20 @@ function check(ok, what) {
           return cells.length > 0 && cells.every((c) => c.textContent.trim() === 'completed');
         }, null, { timeout: 30000 });
         await shot('built');
+
+        // The simulator: a message, the bot's answer and its trace.
+        await page.getByRole('link', { name: 'Simulator' }).click();
+        await page.getByLabel('Message').fill('I want a large pepperoni pizza');
+        await page.getByRole('button', { name: 'Send' }).click();
+        await page.waitForSelector('.transcript .bot .say');
+        check((await page.locator('.transcript .bot .say').first().textContent()).includes('How many?'), 'the bot asks how many');
+        await page.locator('.trace summary').first().click();
+        const traceText = await page.locator('.trace').first().textContent();
+        check(traceText.includes('order') && traceText.includes('size = large'), 'the trace names the task and the fields: ' + traceText);
+        check(traceText.includes('"twilio"'), 'the trace shows the Memory: ' + traceText);
+        await shot('simulator');
+        await page.getByRole('button', { name: 'Reset' }).click();
+        check((await page.locator('.transcript li').count()) === 1, 'reset clears the transcript');
       }
 
       // Nothing wider than a phone's screen on the phone.
