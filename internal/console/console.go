@@ -36,6 +36,7 @@ type Store interface {
 	store.Accounts
 	store.Assistants
 	store.ModelBuilds
+	store.Queries
 }
 
 // A Handler serves the console. Its fields are set before Register.
@@ -96,6 +97,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/delete", h.signedIn(h.deleteAssistant))
 	handle("POST /console/assistants/{Assistant}/builds", h.signedIn(h.startBuild))
 	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
+	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
+	handle("POST /console/assistants/{Assistant}/queries/{Query}/relabel", h.signedIn(h.relabel))
 	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
 	handle("GET /console/assistants/{Assistant}/tasks/{Task}", h.signedIn(h.task))
@@ -173,7 +176,7 @@ func parsePages() map[string]*template.Template {
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

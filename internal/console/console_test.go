@@ -421,3 +421,60 @@ func TestSimulator(t *testing.T) {
 		t.Errorf("no User: %d", resp.StatusCode)
 	}
 }
+
+// TestRelabel: a logged query becomes a sample of the chosen task in one
+// click, and the query is marked reviewed with that sample.
+func TestRelabel(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	schema := `{"uniqueName": "desk", "logQueries": true, "tasks": [
+		{"uniqueName": "greet", "actions": {"actions": [{"say": "Hello!"}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
+		{"uniqueName": "hours", "actions": {"actions": [{"say": "9 to 5."}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "when are you open"}]}]}`
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "desk.json")
+	fw.Write([]byte(schema))
+	mw.Close()
+	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	// A query through the REST API, as a client logs one.
+	req, _ := http.NewRequest("POST", s.URL+"/v1/Assistants/desk/Queries", strings.NewReader(url.Values{"Language": {"en-US"}, "Query": {"what time do you close"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(s.acct.SID, s.acct.AuthToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q struct {
+		SID string `json:"sid"`
+	}
+	json.NewDecoder(resp.Body).Decode(&q)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || q.SID == "" {
+		t.Fatalf("create query: %d", resp.StatusCode)
+	}
+	resp, body := s.get(t, "/console/assistants/desk/queries")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "what time do you close") || !strings.Contains(body, "Add as sample") {
+		t.Fatalf("queries page: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = s.post(t, "/console/assistants/desk/queries/"+q.SID+"/relabel", url.Values{"Task": {"hours"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("relabel: %d", resp.StatusCode)
+	}
+	_, body = s.get(t, resp.Header.Get("Location"))
+	if !strings.Contains(body, "is now a sample of hours") || !strings.Contains(body, "reviewed") {
+		t.Errorf("after relabelling:\n%s", body)
+	}
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "desk")
+	found := false
+	for _, sm := range a.Task("hours").Samples {
+		found = found || sm.TaggedText == "what time do you close"
+	}
+	if !found {
+		t.Error("the query is not a sample of hours")
+	}
+	if resp, _ := s.post(t, "/console/assistants/desk/queries/"+q.SID+"/relabel", url.Values{"Task": {"nosuch"}}); resp.StatusCode == http.StatusSeeOther {
+		t.Error("relabelling into an unknown task succeeded")
+	}
+}

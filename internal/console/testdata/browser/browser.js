@@ -97,6 +97,21 @@ function check(ok, what) {
         await shot('simulator');
         await page.getByRole('button', { name: 'Reset' }).click();
         check((await page.locator('.transcript li').count()) === 1, 'reset clears the transcript');
+
+        // A query logged through the REST API, relabelled into a sample in
+        // one click.
+        const res = await fetch(base + '/v1/Assistants/pizza/Queries', {
+          method: 'POST',
+          headers: { Authorization: 'Basic ' + Buffer.from(sid + ':' + token).toString('base64'), 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ Language: 'en-US', Query: 'what is on the menu today' }),
+        });
+        check(res.status === 201, 'query created: ' + res.status);
+        await page.goto(base + '/console/assistants/pizza/queries');
+        await page.getByLabel('Task for “what is on the menu today”').selectOption('menu');
+        await page.getByRole('button', { name: 'Add as sample' }).click();
+        await page.waitForSelector('.flash');
+        check((await page.locator('.flash').textContent()).includes('is now a sample of menu'), 'relabelled');
+        await shot('queries');
       }
 
       // Nothing wider than a phone's screen on the phone.
