@@ -59,7 +59,8 @@ type Handler struct {
 	Limiter *authlimit.Limiter
 	Now     func() time.Time
 
-	pages map[string]*template.Template
+	pages   map[string]*template.Template
+	reports reports
 }
 
 // MaxImport is the largest schema file the console imports.
@@ -98,6 +99,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/builds", h.signedIn(h.startBuild))
 	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
+	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
 	handle("POST /console/assistants/{Assistant}/queries/{Query}/relabel", h.signedIn(h.relabel))
 	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
@@ -174,9 +176,10 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

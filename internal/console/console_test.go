@@ -478,3 +478,27 @@ func TestRelabel(t *testing.T) {
 		t.Error("relabelling into an unknown task succeeded")
 	}
 }
+
+// TestUnderstandingReport: the report of parley eval ASSISTANT as a page.
+func TestUnderstandingReport(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	schema, err := os.ReadFile("../../examples/pizza.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "pizza.json")
+	fw.Write(schema)
+	mw.Close()
+	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	resp, body := s.get(t, "/console/assistants/pizza/understanding")
+	for _, want := range []string{"held-out samples reached their task", "By task (the weakest first)", "<td>order</td>", "everyday requests"} {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the report lacks %q (status %d)", want, resp.StatusCode)
+		}
+	}
+}
