@@ -106,6 +106,16 @@ type Webhooks interface {
 	DeleteWebhook(ctx context.Context, accountSID, assistantSID, sidOrName string) error
 }
 
+// WebChats holds the web chat settings of assistants.
+type WebChats interface {
+	// WebChat returns the web chat of the assistant assistantSID (a SID),
+	// of account accountSID: disabled, with a new secret, when it was never
+	// set. ErrNotFound when there is no such assistant.
+	WebChat(ctx context.Context, accountSID, assistantSID string) (WebChat, error)
+	// SetWebChat stores w (its Secret too; a new one when empty).
+	SetWebChat(ctx context.Context, accountSID string, w WebChat) error
+}
+
 // Store is a whole backend.
 type Store interface {
 	Accounts
@@ -117,6 +127,7 @@ type Store interface {
 	Dialogues
 	Queries
 	Webhooks
+	WebChats
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

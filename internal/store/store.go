@@ -177,3 +177,13 @@ type (
 		SampleSID, Status *string
 	}
 )
+
+// A WebChat is the web chat channel of an assistant: a chat window that
+// pages of the listed origins embed with a script tag (a Parley
+// extension). Secret signs the ids the channel gives its visitors.
+type WebChat struct {
+	AssistantSID string
+	Enabled      bool
+	Origins      []string // scheme://host[:port], as browsers send Origin
+	Secret       string
+}
