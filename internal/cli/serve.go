@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/channels/messaging"
 	"github.com/parleyhq/parley/internal/channels/twiliohook"
 	"github.com/parleyhq/parley/internal/channels/voice"
+	"github.com/parleyhq/parley/internal/channels/webchat"
 	"github.com/parleyhq/parley/internal/console"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/metrics"
@@ -180,6 +181,7 @@ func runServe(e *env, args []string) error {
 	(&api.Server{Store: db, Engine: eng, Accounts: accounts, Logger: log, PublicURL: *publicURL, Builds: builder, Limits: limits, Limiter: limiter}).Register(mux)
 	// The web console, at /console/ (and / redirects there): its changes
 	// go through the REST API's handlers on mux.
+	(&webchat.Handler{Store: db, Engine: eng, Logger: log}).Register(mux)
 	(&console.Handler{Store: db, Accounts: accounts, API: mux, Engine: eng, Builds: builder, Logger: log, PublicURL: *publicURL, Limiter: limiter}).Register(mux)
 	// /healthz: the process answers. /readyz: it can serve turns (its
 	// store answers, and it is not shutting down).

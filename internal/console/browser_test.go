@@ -1,6 +1,10 @@
 package console_test
 
 import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,7 +45,15 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), node, "browser.js", s.URL, s.acct.SID, s.acct.AuthToken, schema, shots)
+	// A page of another origin that embeds the web chat.
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
+<body><h1>A shop</h1><script src="%s/webchat.js" data-assistant="%s" data-title="Chat with us"></script></body></html>`,
+			s.URL, html.EscapeString(r.URL.Query().Get("assistant")))
+	}))
+	t.Cleanup(other.Close)
+	cmd := exec.CommandContext(t.Context(), node, "browser.js", s.URL, s.acct.SID, s.acct.AuthToken, schema, shots, other.URL)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok") {

@@ -37,6 +37,7 @@ type Store interface {
 	store.Assistants
 	store.ModelBuilds
 	store.Queries
+	store.WebChats
 }
 
 // A Handler serves the console. Its fields are set before Register.
@@ -100,6 +101,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
 	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
+	handle("POST /console/assistants/{Assistant}/webchat", h.signedIn(h.saveWebChat))
 	handle("POST /console/assistants/{Assistant}/queries/{Query}/relabel", h.signedIn(h.relabel))
 	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
@@ -392,6 +394,8 @@ type assistantData struct {
 	// reloads itself to show its status.
 	Pending bool
 	Form    map[string]string
+	WebChat store.WebChat
+	Base    string // the server's base URL, for the web chat's script tag
 }
 
 func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
@@ -407,7 +411,11 @@ func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct sto
 	if err != nil {
 		return err
 	}
-	d := assistantData{A: a, Builds: builds, Form: form}
+	wc, err := h.Store.WebChat(r.Context(), a.SID)
+	if err != nil {
+		return err
+	}
+	d := assistantData{A: a, Builds: builds, Form: form, WebChat: wc, Base: h.baseURL(r)}
 	for _, b := range builds {
 		if b.Status == store.BuildEnqueued || b.Status == store.BuildBuilding {
 			d.Pending = true

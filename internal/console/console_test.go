@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/builds"
+	"github.com/parleyhq/parley/internal/channels/webchat"
 	"github.com/parleyhq/parley/internal/console"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
@@ -63,6 +64,7 @@ func newSite(t *testing.T) *site {
 	done := make(chan struct{})
 	go func() { builder.Run(ctx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
+	(&webchat.Handler{Store: db, Engine: eng}).Register(mux)
 	(&console.Handler{Store: db, Accounts: db, API: apiMux, Engine: eng, Builds: builder, Limiter: authlimit.New(5, time.Minute), Now: func() time.Time { return s.now }}).Register(mux)
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
@@ -500,5 +502,32 @@ func TestUnderstandingReport(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("the report lacks %q (status %d)", want, resp.StatusCode)
 		}
+	}
+}
+
+// TestWebChatSettings: the assistant's page turns the web chat on for the
+// origins listed, and refuses what is not an origin.
+func TestWebChatSettings(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	resp, body := s.post(t, page+"/webchat", url.Values{"Enabled": {"on"}, "Origins": {"https://shop.example/path"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Origins-error") || !strings.Contains(body, "is not an origin") {
+		t.Errorf("a URL with a path: %d", resp.StatusCode)
+	}
+	resp, _ = s.post(t, page+"/webchat", url.Values{"Enabled": {"on"}, "Origins": {"https://Shop.Example\nhttp://localhost:3000\nhttps://shop.example"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	sid := strings.TrimPrefix(page, "/console/assistants/")
+	wc, err := s.db.WebChat(t.Context(), sid)
+	if err != nil || !wc.Enabled || strings.Join(wc.Origins, " ") != "https://shop.example http://localhost:3000" {
+		t.Errorf("stored: %+v, %v", wc, err)
+	}
+	_, body = s.get(t, page)
+	if !strings.Contains(body, "/webchat.js&#34; data-assistant=&#34;"+sid) && !strings.Contains(body, `/webchat.js" data-assistant="`+sid) {
+		t.Errorf("the page lacks the script tag:\n%s", body)
 	}
 }

@@ -109,9 +109,9 @@ type Webhooks interface {
 // WebChats holds the web chat settings of assistants.
 type WebChats interface {
 	// WebChat returns the web chat of the assistant assistantSID (a SID),
-	// of account accountSID: disabled, with a new secret, when it was never
-	// set. ErrNotFound when there is no such assistant.
-	WebChat(ctx context.Context, accountSID, assistantSID string) (WebChat, error)
+	// with the account that owns it: disabled, with a new secret, when it
+	// was never set. ErrNotFound when there is no such assistant.
+	WebChat(ctx context.Context, assistantSID string) (WebChat, error)
 	// SetWebChat stores w (its Secret too; a new one when empty).
 	SetWebChat(ctx context.Context, accountSID string, w WebChat) error
 }

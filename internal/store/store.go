@@ -182,6 +182,7 @@ type (
 // pages of the listed origins embed with a script tag (a Parley
 // extension). Secret signs the ids the channel gives its visitors.
 type WebChat struct {
+	AccountSID   string
 	AssistantSID string
 	Enabled      bool
 	Origins      []string // scheme://host[:port], as browsers send Origin

@@ -19,13 +19,13 @@ func newSecret() string {
 }
 
 // WebChat is the SQLite store's (internal/store/sqlite).
-func (db *DB) WebChat(ctx context.Context, accountSID, assistantSID string) (store.WebChat, error) {
+func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, error) {
 	w := store.WebChat{AssistantSID: assistantSID}
 	var enabled sql.NullBool
 	var origins, secret sql.NullString
-	err := db.db.QueryRowContext(ctx, `SELECT w.enabled, w.origins, w.secret
+	err := db.db.QueryRowContext(ctx, `SELECT a.account_sid, w.enabled, w.origins, w.secret
 		FROM assistants a LEFT JOIN webchats w ON w.assistant_sid = a.sid
-		WHERE a.sid = $1 AND a.account_sid = $2`, assistantSID, accountSID).Scan(&enabled, &origins, &secret)
+		WHERE a.sid = $1`, assistantSID).Scan(&w.AccountSID, &enabled, &origins, &secret)
 	if errors.Is(err, sql.ErrNoRows) || missing(err) {
 		return w, fmt.Errorf("web chat of %s: %w", assistantSID, store.ErrNotFound)
 	}

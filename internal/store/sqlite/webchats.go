@@ -19,16 +19,16 @@ func newSecret() string {
 	return hex.EncodeToString(b)
 }
 
-// WebChat returns the web chat of the assistant assistantSID of account
-// accountSID: disabled, with no origins and a new secret, when it was never
-// set. Errors: [store.ErrNotFound] for no such assistant.
-func (db *DB) WebChat(ctx context.Context, accountSID, assistantSID string) (store.WebChat, error) {
+// WebChat returns the web chat of the assistant assistantSID, with the
+// account that owns it: disabled, with no origins and a new secret, when it
+// was never set. Errors: [store.ErrNotFound] for no such assistant.
+func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, error) {
 	w := store.WebChat{AssistantSID: assistantSID}
 	var enabled sql.NullBool
 	var origins, secret sql.NullString
-	err := db.r.QueryRowContext(ctx, `SELECT w.enabled, w.origins, w.secret
+	err := db.r.QueryRowContext(ctx, `SELECT a.account_sid, w.enabled, w.origins, w.secret
 		FROM assistants a LEFT JOIN webchats w ON w.assistant_sid = a.sid
-		WHERE a.sid = ? AND a.account_sid = ?`, assistantSID, accountSID).Scan(&enabled, &origins, &secret)
+		WHERE a.sid = ?`, assistantSID).Scan(&w.AccountSID, &enabled, &origins, &secret)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w, fmt.Errorf("web chat of %s: %w", assistantSID, store.ErrNotFound)
 	}

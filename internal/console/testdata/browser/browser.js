@@ -4,7 +4,7 @@
 const { chromium } = require('playwright-core');
 const path = require('path');
 
-const [base, sid, token, schema, shots] = process.argv.slice(2);
+const [base, sid, token, schema, shots, otherSite] = process.argv.slice(2);
 
 function check(ok, what) {
   if (!ok) {
@@ -112,6 +112,33 @@ function check(ok, what) {
         await page.waitForSelector('.flash');
         check((await page.locator('.flash').textContent()).includes('is now a sample of menu'), 'relabelled');
         await shot('queries');
+
+        // The web chat: on for the other site's origin, then used there.
+        await page.goto(base + '/console/assistants/pizza');
+        const pizzaSID = (await page.locator('.meta code').first().textContent()).trim();
+        await page.getByLabel('On: pages of these origins may embed the chat').check();
+        await page.getByLabel('Allowed origins (one per line, like https://shop.example.com)').fill(otherSite);
+        await page.getByRole('button', { name: 'Save web chat' }).click();
+        await page.waitForSelector('.flash');
+        check((await page.locator('.flash').textContent()).includes('Web chat saved.'), 'web chat saved');
+        for (const [who, vp] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]]) {
+          const shop = await browser.newContext({ viewport: vp });
+          const sp = await shop.newPage();
+          await sp.goto(otherSite + '/?assistant=' + pizzaSID);
+          await sp.getByRole('button', { name: 'Chat with us' }).click();
+          await sp.getByLabel('Your message').fill('show me the menu');
+          await sp.getByRole('button', { name: 'Send' }).click();
+          await sp.waitForSelector('[data-parley-webchat] >> li.bot');
+          const said = await sp.locator('[data-parley-webchat] >> li.bot').allTextContents();
+          check(said.length === 2 && said[0].includes('Margherita') && said[1].includes('Would you like to order?'), 'the web chat answers, in order: ' + said);
+          check(await sp.locator('[data-parley-webchat] >> li.bot img').count() === 1, 'the menu image is shown');
+          if (who === 'phone') {
+            const w = await sp.evaluate(() => document.documentElement.scrollWidth);
+            check(w <= 375, 'web chat width on a phone: ' + w);
+          }
+          await sp.screenshot({ path: path.join(shots, `webchat-${who}.png`) });
+          await shop.close();
+        }
       }
 
       // Nothing wider than a phone's screen on the phone.
