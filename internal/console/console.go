@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -102,6 +103,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
 	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
 	handle("POST /console/assistants/{Assistant}/webchat", h.signedIn(h.saveWebChat))
+	handle("POST /console/assistants/{Assistant}/defaults", h.signedIn(h.saveDocument("Defaults")))
+	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields", h.signedIn(h.addField))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields/{Field}/delete", h.signedIn(h.deleteField))
 	handle("POST /console/assistants/{Assistant}/queries/{Query}/relabel", h.signedIn(h.relabel))
 	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
@@ -396,6 +401,8 @@ type assistantData struct {
 	Form    map[string]string
 	WebChat store.WebChat
 	Base    string // the server's base URL, for the web chat's script tag
+	// Defaults and StyleSheet are their editors' text.
+	Defaults, StyleSheet string
 }
 
 func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
@@ -415,7 +422,8 @@ func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct sto
 	if err != nil {
 		return err
 	}
-	d := assistantData{A: a, Builds: builds, Form: form, WebChat: wc, Base: h.baseURL(r)}
+	d := assistantData{A: a, Builds: builds, Form: form, WebChat: wc, Base: h.baseURL(r),
+		Defaults: cmp.Or(form["Defaults"], indentOr(a.Defaults, `{"defaults": {}}`)), StyleSheet: cmp.Or(form["StyleSheet"], indentOr(a.StyleSheet, `{"style_sheet": {}}`))}
 	for _, b := range builds {
 		if b.Status == store.BuildEnqueued || b.Status == store.BuildBuilding {
 			d.Pending = true
@@ -460,4 +468,12 @@ func (h *Handler) deleteAssistant(w http.ResponseWriter, r *http.Request, acct s
 	}
 	http.Redirect(w, r, "/console/assistants?done="+url.QueryEscape("Assistant deleted."), http.StatusSeeOther)
 	return nil
+}
+
+// indentOr returns doc indented for an editor, or empty when doc is.
+func indentOr(doc []byte, empty string) string {
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return empty
+	}
+	return indent(doc)
 }

@@ -531,3 +531,42 @@ func TestWebChatSettings(t *testing.T) {
 		t.Errorf("the page lacks the script tag:\n%s", body)
 	}
 }
+
+// TestDocumentsAndFields: Defaults, StyleSheet and fields saved through the
+// REST API, with its errors next to their editor.
+func TestDocumentsAndFields(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
+	resp, body := s.post(t, page+"/defaults", url.Values{"Defaults": {`{"defaults": {"fallback": "task://nosuch"}}`}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Defaults-error"`) || !strings.Contains(body, "defaults.fallback") {
+		t.Errorf("defaults naming no task: %d", resp.StatusCode)
+	}
+	if resp, _ := s.post(t, page+"/defaults", url.Values{"Defaults": {`{"defaults": {"fallback": "task://greet"}}`}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("valid defaults: %d", resp.StatusCode)
+	}
+	if resp, _ := s.post(t, page+"/stylesheet", url.Values{"StyleSheet": {`{"style_sheet": {"voice": {"say_voice": "Polly.Joanna"}}}`}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("valid style sheet: %d", resp.StatusCode)
+	}
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	if !strings.Contains(string(a.Defaults), "task://greet") || !strings.Contains(string(a.StyleSheet), "Polly.Joanna") {
+		t.Errorf("stored: %s %s", a.Defaults, a.StyleSheet)
+	}
+	resp, body = s.post(t, page+"/tasks/greet/fields", url.Values{"FieldName": {"when"}, "FieldType": {"Custom.NOPE"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "FieldType-error") {
+		t.Errorf("a field of an unknown type: %d", resp.StatusCode)
+	}
+	if resp, _ := s.post(t, page+"/tasks/greet/fields", url.Values{"FieldName": {"when"}, "FieldType": {"Twilio.DATE"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add field: %d", resp.StatusCode)
+	}
+	a, _ = s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	if len(a.Tasks[0].Fields) != 1 {
+		t.Fatalf("fields: %+v", a.Tasks[0].Fields)
+	}
+	if resp, _ := s.post(t, page+"/tasks/greet/fields/"+a.Tasks[0].Fields[0].SID+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete field: %d", resp.StatusCode)
+	}
+}
