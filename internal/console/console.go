@@ -106,6 +106,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/defaults", h.signedIn(h.saveDocument("Defaults")))
 	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields", h.signedIn(h.addField))
+	handle("POST /console/assistants/{Assistant}/field-types", h.signedIn(h.createFieldType))
+	handle("GET /console/assistants/{Assistant}/field-types/{FieldType}", h.signedIn(h.fieldType))
+	handle("POST /console/assistants/{Assistant}/field-types/{FieldType}/values", h.signedIn(h.addFieldValue))
+	handle("POST /console/assistants/{Assistant}/field-types/{FieldType}/values/{Value}/delete", h.signedIn(h.deleteFieldValue))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields/{Field}/delete", h.signedIn(h.deleteField))
 	handle("POST /console/assistants/{Assistant}/queries/{Query}/relabel", h.signedIn(h.relabel))
 	handle("POST /console/assistants/{Assistant}/simulator", h.signedIn(h.simulatorTurn))
@@ -186,7 +190,7 @@ func parsePages() map[string]*template.Template {
 		"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

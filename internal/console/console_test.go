@@ -570,3 +570,41 @@ func TestDocumentsAndFields(t *testing.T) {
 		t.Errorf("delete field: %d", resp.StatusCode)
 	}
 }
+
+// TestFieldTypes: a field type and its values, synonyms included, through
+// the REST API.
+func TestFieldTypes(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	resp, body := s.post(t, page+"/field-types", url.Values{"TypeName": {"Twilio.COLOR"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "TypeName-error") {
+		t.Errorf("a Twilio. name: %d", resp.StatusCode)
+	}
+	resp, _ = s.post(t, page+"/field-types", url.Values{"TypeName": {"Custom.COLOR"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create field type: %d", resp.StatusCode)
+	}
+	ft := page + "/field-types/Custom.COLOR"
+	if resp, _ := s.post(t, ft+"/values", url.Values{"Value": {"red"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add value: %d", resp.StatusCode)
+	}
+	if resp, _ := s.post(t, ft+"/values", url.Values{"Value": {"crimson"}, "SynonymOf": {"red"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add synonym: %d", resp.StatusCode)
+	}
+	resp, body = s.post(t, ft+"/values", url.Values{"Value": {"teal"}, "SynonymOf": {"nosuch"}})
+	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, "-error") {
+		t.Errorf("a synonym of nothing: %d", resp.StatusCode)
+	}
+	_, body = s.get(t, ft)
+	if !strings.Contains(body, "<td>crimson</td><td>red</td>") {
+		t.Errorf("the field type's page:\n%s", body)
+	}
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	vals := a.FieldTypes[0].Values
+	if resp, _ := s.post(t, ft+"/values/"+vals[len(vals)-1].SID+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete value: %d", resp.StatusCode)
+	}
+}

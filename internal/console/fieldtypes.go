@@ -1,0 +1,103 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/assistant"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// fieldTypeData is the field type page's data.
+type fieldTypeData struct {
+	A    *assistant.Assistant
+	FT   *assistant.FieldType
+	Form map[string]string
+}
+
+func (h *Handler) fieldTypePage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
+	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var ft *assistant.FieldType
+	for i := range a.FieldTypes {
+		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
+			ft = &a.FieldTypes[i]
+		}
+	}
+	if ft == nil {
+		http.NotFound(w, r)
+		return nil
+	}
+	p.Title, p.Account, p.Data = ft.UniqueName, acct.SID, fieldTypeData{A: a, FT: ft, Form: form}
+	if p.Flash == "" {
+		p.Flash = r.URL.Query().Get("done")
+	}
+	return h.render(w, status, "fieldtype", p)
+}
+
+func (h *Handler) fieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	return h.fieldTypePage(w, r, acct, http.StatusOK, page{}, nil)
+}
+
+// fieldTypePaths are the console and API paths of the request's field type.
+func fieldTypePaths(r *http.Request) (console, api string) {
+	a, ft := url.PathEscape(r.PathValue("Assistant")), url.PathEscape(r.PathValue("FieldType"))
+	return "/console/assistants/" + a + "/field-types/" + ft, "/v1/Assistants/" + a + "/FieldTypes/" + ft
+}
+
+func (h *Handler) createFieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return h.assistantPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, nil)
+	}
+	name := strings.TrimSpace(r.PostForm.Get("TypeName"))
+	asst := url.PathEscape(r.PathValue("Assistant"))
+	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+asst+"/FieldTypes", url.Values{"UniqueName": {name}})
+	if status != http.StatusCreated {
+		return h.assistantPage(w, r, acct, status, page{Fields: map[string]string{"TypeName": apiErrorOf(body).Message}}, map[string]string{"TypeName": name})
+	}
+	http.Redirect(w, r, "/console/assistants/"+asst+"/field-types/"+url.PathEscape(name)+"?done="+url.QueryEscape("Field type created."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) addFieldValue(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return h.fieldTypePage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, nil)
+	}
+	value, syn := r.PostForm.Get("Value"), strings.TrimSpace(r.PostForm.Get("SynonymOf"))
+	form := url.Values{"Language": {"en-US"}, "Value": {value}}
+	if syn != "" {
+		form.Set("SynonymOf", syn)
+	}
+	consolePath, apiPath := fieldTypePaths(r)
+	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/FieldValues", form)
+	if status != http.StatusCreated {
+		e := apiErrorOf(body)
+		field := "Value"
+		if strings.Contains(e.Message, "SynonymOf") {
+			field = "SynonymOf"
+		}
+		return h.fieldTypePage(w, r, acct, status, page{Fields: map[string]string{field: e.Message}}, map[string]string{"Value": value, "SynonymOf": syn})
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Value added."), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) deleteFieldValue(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	consolePath, apiPath := fieldTypePaths(r)
+	status, body := h.callAPI(r, acct, http.MethodDelete, apiPath+"/FieldValues/"+url.PathEscape(r.PathValue("Value")), nil)
+	if status != http.StatusNoContent {
+		return h.fieldTypePage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, nil)
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Value deleted."), http.StatusSeeOther)
+	return nil
+}
