@@ -38,6 +38,7 @@ type Store interface {
 	store.Assistants
 	store.ModelBuilds
 	store.Queries
+	store.Webhooks
 	store.WebChats
 }
 
@@ -107,6 +108,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields", h.signedIn(h.addField))
 	handle("POST /console/assistants/{Assistant}/field-types", h.signedIn(h.createFieldType))
+	handle("POST /console/assistants/{Assistant}/webhooks", h.signedIn(h.createWebhook))
+	handle("POST /console/assistants/{Assistant}/webhooks/{Webhook}/delete", h.signedIn(h.deleteWebhook))
 	handle("GET /console/assistants/{Assistant}/field-types/{FieldType}", h.signedIn(h.fieldType))
 	handle("POST /console/assistants/{Assistant}/field-types/{FieldType}/values", h.signedIn(h.addFieldValue))
 	handle("POST /console/assistants/{Assistant}/field-types/{FieldType}/values/{Value}/delete", h.signedIn(h.deleteFieldValue))
@@ -186,8 +189,13 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"split": strings.Fields,
+		"hookLabels": func() map[string]string {
+			return map[string]string{"UniqueName": "Webhook's unique name", "Events": "Events (e.g. onDialogueEnd onDialogueTurn)",
+				"WebhookUrl": "URL", "WebhookMethod": "Method (POST or GET; POST when empty)"}
+		},
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype"} {
@@ -407,6 +415,7 @@ type assistantData struct {
 	Base    string // the server's base URL, for the web chat's script tag
 	// Defaults and StyleSheet are their editors' text.
 	Defaults, StyleSheet string
+	Webhooks             []store.Webhook
 }
 
 func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
@@ -426,8 +435,13 @@ func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct sto
 	if err != nil {
 		return err
 	}
+	hooks, err := h.Store.Webhooks(r.Context(), acct.SID, a.SID)
+	if err != nil {
+		return err
+	}
 	d := assistantData{A: a, Builds: builds, Form: form, WebChat: wc, Base: h.baseURL(r),
-		Defaults: cmp.Or(form["Defaults"], indentOr(a.Defaults, `{"defaults": {}}`)), StyleSheet: cmp.Or(form["StyleSheet"], indentOr(a.StyleSheet, `{"style_sheet": {}}`))}
+		Defaults: cmp.Or(form["Defaults"], indentOr(a.Defaults, `{"defaults": {}}`)), StyleSheet: cmp.Or(form["StyleSheet"], indentOr(a.StyleSheet, `{"style_sheet": {}}`)),
+		Webhooks: hooks}
 	for _, b := range builds {
 		if b.Status == store.BuildEnqueued || b.Status == store.BuildBuilding {
 			d.Pending = true

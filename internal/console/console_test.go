@@ -608,3 +608,28 @@ func TestFieldTypes(t *testing.T) {
 		t.Errorf("delete value: %d", resp.StatusCode)
 	}
 }
+
+// TestWebhooks: event webhooks added and deleted through the REST API.
+func TestWebhooks(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	resp, body := s.post(t, page+"/webhooks", url.Values{"HookUniqueName": {"ends"}, "HookEvents": {"onDialogueEnd"}, "HookWebhookUrl": {"not a url"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "-error") {
+		t.Errorf("a bad URL: %d", resp.StatusCode)
+	}
+	resp, _ = s.post(t, page+"/webhooks", url.Values{"HookUniqueName": {"ends"}, "HookEvents": {"onDialogueEnd, onDialogueTurn"}, "HookWebhookUrl": {"https://hooks.example/end"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add webhook: %d", resp.StatusCode)
+	}
+	sid := strings.TrimPrefix(page, "/console/assistants/")
+	hooks, _ := s.db.Webhooks(t.Context(), s.acct.SID, sid)
+	if len(hooks) != 1 || hooks[0].Events != "onDialogueEnd onDialogueTurn" {
+		t.Fatalf("stored: %+v", hooks)
+	}
+	if resp, _ := s.post(t, page+"/webhooks/"+hooks[0].SID+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete: %d", resp.StatusCode)
+	}
+}
