@@ -362,9 +362,9 @@ const (
 	flowMargin  = 16
 	flowNodeW   = 156
 	flowPillW   = 96 // start and fallback
-	flowNodeH   = 44
+	flowNodeH   = 40
 	flowColGap  = 68 // between layers: room for curves and labels
-	flowRowGap  = 18
+	flowRowGap  = 14
 	flowLoopTop = 28 // above the first row, for self-loops
 	flowRight   = 56 // right of the last layer, for same-layer curves
 	flowMinW    = 360
@@ -784,12 +784,12 @@ func (f Flow) drawNode(w *svgWriter, n FlowNode, x, y, nodeW int) {
 		stroke = bs[0].stroke
 	}
 
-	name := n.Name
-	switch {
-	case n.Kind == NodeWebhook || n.Kind == NodeHandoff:
-		name = shortURL(name)
-	case n.Kind == NodeMissing:
-		name = "task://" + name
+	name, host := truncate(n.Name, flowLabelN), ""
+	switch n.Kind {
+	case NodeWebhook, NodeHandoff:
+		name, host = splitURL(n.Name)
+	case NodeMissing:
+		name = truncate("task://"+n.Name, flowLabelN)
 	}
 	if name == "" {
 		name = "(empty)"
@@ -797,6 +797,9 @@ func (f Flow) drawNode(w *svgWriter, n FlowNode, x, y, nodeW int) {
 	var words []string
 	for _, b := range bs {
 		words = append(words, b.text)
+	}
+	if host != "" {
+		words = append(words, host)
 	}
 	badge := strings.Join(words, " · ")
 
@@ -813,17 +816,17 @@ func (f Flow) drawNode(w *svgWriter, n FlowNode, x, y, nodeW int) {
 	cx := x + nodeW/2
 	nameY := y + flowNodeH/2 + 5
 	if badge != "" {
-		nameY = y + 19
+		nameY = y + 17
 	}
 	weight := ""
 	if n.Kind == NodeTask {
 		weight = ` font-weight="600"`
 	}
-	w.printf(`<text x="%d" y="%d" text-anchor="middle" font-size="13" fill="%s"%s>%s</text>`,
-		cx, nameY, textFill, weight, esc(truncate(name, flowLabelN)))
+	w.printf(`<text x="%d" y="%d" text-anchor="middle" font-size="12" fill="%s"%s>%s</text>`,
+		cx, nameY, textFill, weight, esc(name))
 	if badge != "" {
 		w.printf(`<text x="%d" y="%d" text-anchor="middle" font-size="10" fill="%s">%s</text>`,
-			cx, y+35, cmp.Or(bs[0].stroke, textFill), esc(truncate(badge, 30)))
+			cx, y+32, cmp.Or(bs[0].stroke, textFill), esc(truncate(badge, 27)))
 	}
 	w.printf(`</g>`)
 	if n.Kind == NodeTask {
@@ -918,14 +921,22 @@ func (f Flow) describe() string {
 	return s
 }
 
-// shortURL drops the scheme of a URL, which the tooltip still shows.
-func shortURL(u string) string {
-	for _, p := range []string{"https://", "http://"} {
-		if rest, ok := strings.CutPrefix(u, p); ok {
-			return rest
-		}
+// splitURL returns the path of an http(s) URL (its end, when it is long:
+// webhooks of one host differ there) and its host, to show on two lines;
+// other targets come back whole (cut short) and with no host.
+func splitURL(s string) (path, host string) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return truncate(s, flowLabelN), ""
 	}
-	return u
+	path = strings.TrimPrefix(u.EscapedPath(), "/")
+	if path == "" {
+		return truncate(u.Host, flowLabelN), ""
+	}
+	if r := []rune(path); len(r) > flowLabelN {
+		path = "…" + string(r[len(r)-flowLabelN+1:])
+	}
+	return path, u.Host
 }
 
 // truncate returns s cut to n runes, the last one an ellipsis.
