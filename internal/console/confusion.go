@@ -154,9 +154,9 @@ func ConfusionSVG(r *nlueval.AssistantReport) template.HTML {
 	height := top + gridH + 12 + confLegend + flowMargin
 
 	title := "Where the samples of " + cmp.Or(r.Assistant, "the assistant") + " were routed"
-	w.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="confusion" role="img" width="100%%" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">`, width, height)
-	w.printf(`<title>%s</title>`, esc(title))
-	w.printf(`<desc>%s</desc>`, esc(describeConfusion(r, m)))
+	w.println(`<svg xmlns="http://www.w3.org/2000/svg" class="confusion" role="img" width="100%%" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">`, width, height)
+	w.println(`<title>%s</title>`, esc(title))
+	w.println(`<desc>%s</desc>`, esc(describeConfusion(r, m)))
 
 	if len(m.rows) == 0 {
 		w.printf(`<text x="%d" y="%d" font-size="13" fill="#57606a">No task has samples to evaluate.</text></svg>`, flowMargin, top)
@@ -164,27 +164,27 @@ func ConfusionSVG(r *nlueval.AssistantReport) template.HTML {
 	}
 
 	// Column labels, slanted; then the recall column's.
-	w.printf(`<g font-size="12" fill="#1b1f24">`)
+	w.println(`<g font-size="12" fill="#1b1f24">`)
 	for j, name := range m.cols {
 		x, y := left+j*confCell+confCell/2, top-6
 		italic := "" // not a task with samples: the fallback, or another target
 		if j >= len(m.rows) {
 			italic = ` font-style="italic"`
 		}
-		w.printf(`<text x="%d" y="%d" transform="rotate(-45 %d %d)"%s>%s<title>routed to %s</title></text>`,
+		w.println(`<text x="%d" y="%d" transform="rotate(-45 %d %d)"%s>%s<title>routed to %s</title></text>`,
 			x, y, x, y, italic, esc(truncate(name, confLabelN)), esc(name))
 	}
 	x, y := left+gridW+confRecall/2, top-6
-	w.printf(`<text x="%d" y="%d" transform="rotate(-45 %d %d)" font-weight="600">recall</text>`, x, y, x, y)
+	w.println(`<text x="%d" y="%d" transform="rotate(-45 %d %d)" font-weight="600">recall</text>`, x, y, x, y)
 	// Row labels.
 	for i, name := range m.rows {
-		w.printf(`<text x="%d" y="%d" text-anchor="end">%s<title>samples of %s</title></text>`,
+		w.println(`<text x="%d" y="%d" text-anchor="end">%s<title>samples of %s</title></text>`,
 			left-8, top+i*confCell+confCell/2+4, esc(truncate(name, confLabelN)), esc(name))
 	}
-	w.printf(`</g>`)
+	w.println(`</g>`)
 
 	// Cells.
-	w.printf(`<g font-size="11" text-anchor="middle">`)
+	w.println(`<g font-size="11" text-anchor="middle">`)
 	for i, counts := range m.counts {
 		for j, n := range counts {
 			x, y := left+j*confCell, top+i*confCell
@@ -192,8 +192,8 @@ func ConfusionSVG(r *nlueval.AssistantReport) template.HTML {
 			if i == j {
 				stroke = "#57606a" // the diagonal, told apart without colour
 			}
-			if n == 0 {
-				w.printf(`<rect x="%d" y="%d" width="%d" height="%d" fill="#fff" stroke="%s" stroke-width="0.5"/>`,
+			if n <= 0 { // none (or a count that makes no sense)
+				w.println(`<rect x="%d" y="%d" width="%d" height="%d" fill="#fff" stroke="%s" stroke-width="0.5"/>`,
 					x, y, confCell, confCell, stroke)
 				continue
 			}
@@ -213,25 +213,25 @@ func ConfusionSVG(r *nlueval.AssistantReport) template.HTML {
 				x, y, confCell, confCell, stroke)
 			w.printf(`<rect x="%d" y="%d" width="%d" height="%d" fill="%s" fill-opacity="%.2f" stroke="%s" stroke-width="0.5"/>`,
 				x, y, confCell, confCell, color, opacity, stroke)
-			w.printf(`<text x="%d" y="%d" fill="%s">%d</text></g>`, x+confCell/2, y+confCell/2+4, text, n)
+			w.println(`<text x="%d" y="%d" fill="%s">%d</text></g>`, x+confCell/2, y+confCell/2+4, text, n)
 		}
-		w.printf(`<text x="%d" y="%d" fill="#1b1f24" font-size="12">%s</text>`,
+		w.println(`<text x="%d" y="%d" fill="#1b1f24" font-size="12">%s</text>`,
 			left+gridW+confRecall/2, top+i*confCell+confCell/2+4, percent(m.recall[i]))
 	}
-	w.printf(`</g>`)
+	w.println(`</g>`)
 
 	// Legend: the shades of both colours, and what rows and columns are.
 	ly := top + gridH + 12
-	w.printf(`<g font-size="11" fill="#1b1f24">`)
-	w.printf(`<text x="%d" y="%d">Rows: a task's samples. Columns: where they went.</text>`, flowMargin, ly+10)
+	w.println(`<g font-size="11" fill="#1b1f24">`)
+	w.println(`<text x="%d" y="%d">Rows: a task's samples. Columns: where they went.</text>`, flowMargin, ly+10)
 	for k, sc := range []struct{ color, label string }{{"#0b57d0", "to their task"}, {"#b3261e", "elsewhere"}} {
 		y := ly + 20 + k*20
-		w.printf(`<text x="%d" y="%d">%s</text>`, flowMargin, y+12, sc.label)
+		w.println(`<text x="%d" y="%d">%s</text>`, flowMargin, y+12, sc.label)
 		for s, share := range []float64{0.1, 0.25, 0.5, 0.75, 1} {
 			x := flowMargin + 86 + s*52
 			w.printf(`<rect x="%d" y="%d" width="16" height="16" fill="%s" fill-opacity="%.2f" stroke="#d0d7de" stroke-width="0.5"/>`,
 				x, y, sc.color, 0.12+0.88*share)
-			w.printf(`<text x="%d" y="%d">%s</text>`, x+20, y+12, percent(share))
+			w.println(`<text x="%d" y="%d">%s</text>`, x+20, y+12, percent(share))
 		}
 	}
 	w.printf(`</g></svg>`)
@@ -246,8 +246,14 @@ func describeConfusion(r *nlueval.AssistantReport, m confusionMatrix) string {
 	if len(m.rows) == 0 {
 		return "No task has samples to evaluate."
 	}
+	samples, routed, fallback := 0, 0, 0
+	for i, counts := range m.counts {
+		samples += m.totals[i]
+		routed += counts[i]
+		fallback += counts[len(counts)-1]
+	}
 	s := fmt.Sprintf("Held-out samples of %d tasks, %d in all: %d routed to their own task (recall %s), %d to another task, %d to the fallback.",
-		len(m.rows), r.Samples, r.Routed, percent(r.Recall), r.ToOtherTask, r.ToFallback)
+		len(m.rows), samples, routed, percent(float64(routed)/float64(max(samples, 1))), samples-routed-fallback, fallback)
 	var worst []string
 	for _, c := range r.Confusions {
 		if len(worst) == 3 {

@@ -146,3 +146,21 @@ func TestConfusionSVGEvaluation(t *testing.T) {
 		}
 	}
 }
+
+// FuzzConfusionSVG draws reports of arbitrary task names and counts: the
+// drawing must be well-formed.
+func FuzzConfusionSVG(f *testing.F) {
+	f.Add("book", "a<b&c", 10, 6, 3, 2)
+	f.Add("", "\xff\x00", 0, 0, 0, 0)
+	f.Add("x", "x", -1, 5, -7, 9)
+	f.Fuzz(func(t *testing.T, a, b string, samples, routed, toOther, confused int) {
+		r := &nlueval.AssistantReport{
+			Tasks: []nlueval.TaskRecall{
+				{Task: a, Samples: samples, Routed: routed, ToOtherTask: toOther, ToFallback: samples - routed - toOther},
+				{Task: b, Samples: 1, Routed: 1},
+			},
+			Confusions: []nlueval.Confusion{{Task: a, To: b, Count: confused}, {Task: b, To: "elsewhere", Count: confused}},
+		}
+		checkSVG(t, string(console.ConfusionSVG(r)))
+	})
+}

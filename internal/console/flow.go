@@ -592,22 +592,22 @@ func (f Flow) SVG() template.HTML {
 	lay.shift(flowMargin + legendH)
 
 	title := "Flow of the tasks of " + cmp.Or(f.Assistant, "the assistant")
-	w.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" width="100%%" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" aria-labelledby="%s-title %s-desc">`,
+	w.println(`<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" width="100%%" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" aria-labelledby="%s-title %s-desc">`,
 		lay.width, lay.height, prefix, prefix)
-	w.printf(`<title id="%s-title">%s</title>`, prefix, esc(title))
-	w.printf(`<desc id="%s-desc">%s</desc>`, prefix, esc(f.describe()))
+	w.println(`<title id="%s-title">%s</title>`, prefix, esc(title))
+	w.println(`<desc id="%s-desc">%s</desc>`, prefix, esc(f.describe()))
 
-	w.printf(`<defs>`)
+	w.println(`<defs>`)
 	seen := map[string]bool{}
 	for _, k := range flowEdgeKinds {
 		c := flowEdgeStyles[k].color
 		if kinds[k] && !seen[c] {
 			seen[c] = true
-			w.printf(`<marker id="%s-arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`,
+			w.println(`<marker id="%s-arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`,
 				prefix, c[1:], c)
 		}
 	}
-	w.printf(`</defs>`)
+	w.println(`</defs>`)
 
 	f.drawLegend(&w, legend, cols, prefix)
 
@@ -622,7 +622,7 @@ func (f Flow) SVG() template.HTML {
 		text string
 	}
 	var labels []label
-	w.printf(`<g fill="none">`)
+	w.println(`<g fill="none">`)
 	for _, e := range f.Edges {
 		from, to := index[e.From], index[e.To]
 		pair := [2]int{min(from, to), max(from, to)}
@@ -634,7 +634,7 @@ func (f Flow) SVG() template.HTML {
 		if st.dash != "" {
 			w.printf(` stroke-dasharray="%s"`, st.dash)
 		}
-		w.printf(` marker-end="url(#%s-arrow-%s)"><title>%s</title></path>`, prefix, st.color[1:], esc(f.edgeTitle(e)))
+		w.println(` marker-end="url(#%s-arrow-%s)"><title>%s</title></path>`, prefix, st.color[1:], esc(f.edgeTitle(e)))
 		if e.Label != "" {
 			text := e.Label
 			if e.Kind == EdgeVoiceDigit {
@@ -643,18 +643,18 @@ func (f Flow) SVG() template.HTML {
 			labels = append(labels, label{lx, ly, truncate(text, 18)})
 		}
 	}
-	w.printf(`</g>`)
+	w.println(`</g>`)
 
 	for i, n := range f.Nodes {
 		f.drawNode(&w, n, lay.x[i], lay.y[i], lay.w[i])
 	}
 
 	if len(labels) > 0 {
-		w.printf(`<g font-size="10" text-anchor="middle" fill="#1b1f24" stroke="#fff" stroke-width="3" paint-order="stroke">`)
+		w.println(`<g font-size="10" text-anchor="middle" fill="#1b1f24" stroke="#fff" stroke-width="3" paint-order="stroke">`)
 		for _, l := range labels {
-			w.printf(`<text x="%d" y="%d">%s</text>`, l.x, l.y+3, esc(l.text))
+			w.println(`<text x="%d" y="%d">%s</text>`, l.x, l.y+3, esc(l.text))
 		}
-		w.printf(`</g>`)
+		w.println(`</g>`)
 	}
 	w.printf(`</svg>`)
 	return template.HTML(w.String())
@@ -748,7 +748,7 @@ func (f Flow) drawLegend(w *svgWriter, items []legendItem, cols int, prefix stri
 				w.printf(` stroke-dasharray="%s"`, st.dash)
 			}
 			w.printf(` marker-end="url(#%s-arrow-%s)"/>`, prefix, st.color[1:])
-			w.printf(`<text x="%d" y="%d">%s</text>`, x+34, y+11, esc(st.legend))
+			w.println(`<text x="%d" y="%d">%s</text>`, x+34, y+11, esc(st.legend))
 			continue
 		}
 		b := it.badge
@@ -756,9 +756,9 @@ func (f Flow) drawLegend(w *svgWriter, items []legendItem, cols int, prefix stri
 		if b.dash != "" {
 			w.printf(` stroke-dasharray="%s"`, b.dash)
 		}
-		w.printf(`/><text x="%d" y="%d">%s</text>`, x+34, y+11, esc(b.legend))
+		w.println(`/><text x="%d" y="%d">%s</text>`, x+34, y+11, esc(b.legend))
 	}
-	w.printf(`</g>`)
+	w.println(`</g>`)
 }
 
 func (f Flow) drawNode(w *svgWriter, n FlowNode, x, y, nodeW int) {
@@ -828,9 +828,10 @@ func (f Flow) drawNode(w *svgWriter, n FlowNode, x, y, nodeW int) {
 		w.printf(`<text x="%d" y="%d" text-anchor="middle" font-size="10" fill="%s">%s</text>`,
 			cx, y+32, cmp.Or(bs[0].stroke, textFill), esc(truncate(badge, 27)))
 	}
-	w.printf(`</g>`)
 	if n.Kind == NodeTask {
-		w.printf(`</a>`)
+		w.println(`</g></a>`)
+	} else {
+		w.println(`</g>`)
 	}
 }
 
@@ -962,6 +963,13 @@ func idSafe(s string) string {
 type svgWriter struct{ strings.Builder }
 
 func (w *svgWriter) printf(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+
+// println is printf ending the line, so that drawings read (and diff) an
+// element a line.
+func (w *svgWriter) println(format string, args ...any) {
+	fmt.Fprintf(w, format, args...)
+	w.WriteByte('\n')
+}
 
 // esc escapes s for XML and HTML text and attribute values alike, and
 // replaces what XML cannot hold (control characters, invalid UTF-8) by

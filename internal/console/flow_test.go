@@ -22,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite testdata/svg with the drawings 
 // fixtureDir is where CI clones shared/ beside the repository.
 const fixtureDir = "../../../shared/fixtures/autopilot"
 
-// anError stands for any non-nil error in the nodes a test wants.
-var anError = errors.New("any error")
+// errAny stands for any non-nil error in the nodes a test wants.
+var errAny = errors.New("any error")
 
 // sameErrors compares errors by whether they are nil only.
 var sameErrors = cmp.Comparer(func(x, y error) bool { return (x == nil) == (y == nil) })
@@ -76,7 +76,7 @@ func TestFlowGraph(t *testing.T) {
 		{ID: "task:orphan", Kind: console.NodeTask, Name: "orphan", Says: true, Unreachable: true},
 		{ID: "task:a<b&c", Kind: console.NodeTask, Name: "a<b&c", Says: true},
 		{ID: "task:hooked", Kind: console.NodeTask, Name: "hooked", ActionsURL: true, Unreachable: true},
-		{ID: "task:broken", Kind: console.NodeTask, Name: "broken", Samples: 4, Err: anError},
+		{ID: "task:broken", Kind: console.NodeTask, Name: "broken", Samples: 4, Err: errAny},
 		{ID: "task:help", Kind: console.NodeTask, Name: "help", Says: true},
 		{ID: "task:start_over", Kind: console.NodeTask, Name: "start_over", Says: true},
 		{ID: "missing:nope", Kind: console.NodeMissing, Name: "nope"},
