@@ -398,6 +398,15 @@ var flowEdgeStyles = map[EdgeKind]edgeStyle{
 	EdgeActionsURL:        {"#9a6700", "14 4", "1.5", "actions from a URL"},
 }
 
+// drawnKind is the kind an edge is drawn as: its own, or a redirect for a
+// kind FlowGraph does not make.
+func drawnKind(k EdgeKind) EdgeKind {
+	if _, ok := flowEdgeStyles[k]; ok {
+		return k
+	}
+	return EdgeRedirect
+}
+
 // flowLayout places the nodes of a flow in layers, left to right.
 type flowLayout struct {
 	layer  []int   // of each node
@@ -423,8 +432,9 @@ func (f Flow) layout() flowLayout {
 	succ := make([][]int, n)
 	pred := make([][]int, n)
 	for _, e := range f.Edges {
-		from, to := index[e.From], index[e.To]
-		if from != to {
+		from, ok1 := index[e.From]
+		to, ok2 := index[e.To]
+		if ok1 && ok2 && from != to {
 			succ[from] = append(succ[from], to)
 			pred[to] = append(pred[to], from)
 		}
@@ -566,7 +576,7 @@ func (f Flow) SVG() template.HTML {
 
 	kinds := map[EdgeKind]bool{}
 	for _, e := range f.Edges {
-		kinds[e.Kind] = true
+		kinds[drawnKind(e.Kind)] = true
 	}
 	var legend []legendItem
 	for _, k := range flowEdgeKinds {
@@ -624,12 +634,16 @@ func (f Flow) SVG() template.HTML {
 	var labels []label
 	w.println(`<g fill="none">`)
 	for _, e := range f.Edges {
-		from, to := index[e.From], index[e.To]
+		from, ok1 := index[e.From]
+		to, ok2 := index[e.To]
+		if !ok1 || !ok2 {
+			continue // not a flow FlowGraph made
+		}
 		pair := [2]int{min(from, to), max(from, to)}
 		bend := parallel[pair] * 10
 		parallel[pair]++
 		d, lx, ly := lay.edgePath(from, to, bend)
-		st := flowEdgeStyles[e.Kind]
+		st := flowEdgeStyles[drawnKind(e.Kind)]
 		w.printf(`<path d="%s" stroke="%s" stroke-width="%s"`, d, st.color, st.width)
 		if st.dash != "" {
 			w.printf(` stroke-dasharray="%s"`, st.dash)
@@ -877,7 +891,7 @@ func (f Flow) edgeTitle(e FlowEdge) string {
 		}
 		return id
 	}
-	s := name(e.From) + " → " + name(e.To) + " (" + flowEdgeStyles[e.Kind].legend
+	s := name(e.From) + " → " + name(e.To) + " (" + flowEdgeStyles[drawnKind(e.Kind)].legend
 	if e.Label != "" {
 		if e.Kind == EdgeVoiceDigit {
 			s += ", digits " + e.Label
@@ -919,6 +933,9 @@ func (f Flow) describe() string {
 	list("Dead ends that say nothing", silent)
 	list("Unreachable tasks", unreachable)
 	list("Tasks with invalid actions", invalid)
+	if f.DefaultsErr != nil {
+		s += " The defaults are invalid, so they are not drawn."
+	}
 	return s
 }
 

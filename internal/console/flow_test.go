@@ -510,3 +510,16 @@ func FuzzFlowGraph(f *testing.F) {
 		checkSVG(t, string(fl.SVG()))
 	})
 }
+
+// TestFlowSVGHandmade draws flows that FlowGraph does not make: edges to
+// nodes that are not there are left out, and kinds it does not know are
+// drawn as redirects and plain nodes.
+func TestFlowSVGHandmade(t *testing.T) {
+	for name, f := range map[string]console.Flow{
+		"no-nodes":  {Edges: []console.FlowEdge{{From: "a", To: "b", Kind: console.EdgeRedirect}}},
+		"no-target": {Nodes: []console.FlowNode{{ID: "a", Kind: console.NodeTask, Name: "a"}}, Edges: []console.FlowEdge{{From: "a", To: "b", Kind: console.EdgeListen}}},
+		"odd-kind":  {Nodes: []console.FlowNode{{ID: "a", Kind: "odd", Name: "a"}}, Edges: []console.FlowEdge{{From: "a", To: "a", Kind: "odd"}}},
+	} {
+		t.Run(name, func(t *testing.T) { checkSVG(t, string(f.SVG())) })
+	}
+}
