@@ -103,6 +103,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
 	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
+	handle("GET /console/assistants/{Assistant}/flow", h.signedIn(h.flow))
 	handle("POST /console/assistants/{Assistant}/webchat", h.signedIn(h.saveWebChat))
 	handle("POST /console/assistants/{Assistant}/defaults", h.signedIn(h.saveDocument("Defaults")))
 	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
@@ -198,7 +199,7 @@ func parsePages() map[string]*template.Template {
 		},
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype", "flow"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

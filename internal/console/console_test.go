@@ -633,3 +633,26 @@ func TestWebhooks(t *testing.T) {
 		t.Errorf("delete: %d", resp.StatusCode)
 	}
 }
+
+// TestFlowPage: the flow graph of an assistant, with what to look at.
+func TestFlowPage(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	schema, err := os.ReadFile("../../../shared/fixtures/autopilot/tpl-event-bot/schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "schema.json")
+	fw.Write(schema)
+	mw.Close()
+	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID)
+	resp, body := s.get(t, "/console/assistants/"+heads[0].SID+"/flow")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, "connect_human") || !strings.Contains(body, "which is no task of this assistant") {
+		t.Errorf("the flow page: %d\n%.3000s", resp.StatusCode, body)
+	}
+}

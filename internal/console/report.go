@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"sync"
 
@@ -28,6 +29,7 @@ type cachedReport struct {
 type reportData struct {
 	SID, Name string
 	R         *nlueval.AssistantReport
+	Matrix    template.HTML
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Account) error {
@@ -66,5 +68,6 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Acco
 		h.reports.byID[a.SID] = c
 		h.reports.mu.Unlock()
 	}
-	return h.render(w, http.StatusOK, "report", page{Title: "Understanding: " + a.UniqueName, Account: acct.SID, Data: reportData{SID: a.SID, Name: a.UniqueName, R: c.report}})
+	return h.render(w, http.StatusOK, "report", page{Title: "Understanding: " + a.UniqueName, Account: acct.SID,
+		Data: reportData{SID: a.SID, Name: a.UniqueName, R: c.report, Matrix: ConfusionSVG(c.report)}})
 }

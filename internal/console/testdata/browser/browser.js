@@ -113,6 +113,18 @@ function check(ok, what) {
         check((await page.locator('.flash').textContent()).includes('is now a sample of menu'), 'relabelled');
         await shot('queries');
 
+        // The flow graph and the understanding report.
+        await page.goto(base + '/console/assistants/pizza');
+        await page.getByRole('link', { name: 'Flow' }).click();
+        await page.waitForSelector('.drawing svg');
+        check(await page.locator('.drawing svg a').count() >= 8, 'the flow links every task');
+        check((await page.locator('#findings-title + ul').textContent()).includes('goodbye'), 'the flow names the dead end');
+        await shot('flow');
+        await page.goto(base + '/console/assistants/pizza/understanding');
+        await page.waitForSelector('.drawing svg');
+        check((await page.locator('main').textContent()).includes('held-out samples reached their task'), 'the report');
+        await shot('understanding');
+
         // The web chat: on for the other site's origin, then used there.
         await page.goto(base + '/console/assistants/pizza');
         const pizzaSID = (await page.locator('.meta code').first().textContent()).trim();
