@@ -1,17 +1,10 @@
 package cli
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver of database/sql
+	"github.com/parleyhq/parley/internal/store/postgres/pgtest"
 )
 
 // TestPostgresStore: with --db, import, export and migrate use a
@@ -19,34 +12,7 @@ import (
 // exported from the embedded store. It runs when PARLEY_TEST_POSTGRES names
 // a database (.ci/run sets it).
 func TestPostgresStore(t *testing.T) {
-	dsn := os.Getenv("PARLEY_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("set PARLEY_TEST_POSTGRES (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "parley_cli_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg := u.String()
+	pg := pgtest.Schema(t)
 
 	vars := map[string]string{"PARLEY_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef", "PARLEY_AUTH_TOKEN": "pg-token-0123456789abcdef0123456789abcdef"}
 	if code, out, stderr := run(t, vars, "migrate", "--db", pg); code != 0 || !strings.Contains(out, "schema up to date") {

@@ -2,9 +2,6 @@ package dialogue_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/postgres"
+	"github.com/parleyhq/parley/internal/store/postgres/pgtest"
 )
 
 // statementCounter counts the statements sent to PostgreSQL: each is one
@@ -39,39 +36,8 @@ func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ p
 
 func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// pgSchema returns a DSN of PARLEY_TEST_POSTGRES whose search_path is a
-// fresh schema, dropped when the test ends; it skips without the variable.
-func pgSchema(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("PARLEY_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("set PARLEY_TEST_POSTGRES (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "parley_dialogue_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgSchema is pgtest.Schema.
+func pgSchema(t *testing.T) string { return pgtest.Schema(t) }
 
 // TestPostgresRoundTripsPerTurn counts the statements a turn of an ongoing
 // dialogue sends to PostgreSQL, once the engine has the assistant: the

@@ -1,6 +1,6 @@
 // Package store defines the records Parley persists and the errors its
-// backends return. The backends live in sub-packages (sqlite, and later
-// postgres) and all pass the conformance suite in storetest.
+// backends return. The backends live in sub-packages (sqlite and postgres)
+// and both pass the conformance suite in storetest.
 //
 // Every method of a backend returns [ErrNotFound] when the thing asked for does
 // not exist, [ErrConflict] when a compare-and-swap lost a race, [ErrExists]
@@ -10,6 +10,8 @@
 package store
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -187,4 +189,11 @@ type WebChat struct {
 	Enabled      bool
 	Origins      []string // scheme://host[:port], as browsers send Origin
 	Secret       string
+}
+
+// NewWebChatSecret returns a new secret for a web chat.
+func NewWebChatSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

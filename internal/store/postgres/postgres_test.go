@@ -1,81 +1,18 @@
 package postgres
 
 import (
-	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/parleyhq/parley/internal/store/postgres/pgtest"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-// envDSN names the variable that holds the DSN of a PostgreSQL database the
-// tests may create schemas in, e.g.
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
-const envDSN = "PARLEY_TEST_POSTGRES"
-
-// adminDB connects to the database of PARLEY_TEST_POSTGRES, or skips the
-// test when it is not set.
-func adminDB(t testing.TB) (*sql.DB, string) {
-	t.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s to the DSN of a database they may create schemas in, e.g. "+
-			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", envDSN)
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", envDSN, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.PingContext(t.Context()); err != nil {
-		t.Fatalf("%s: %v", envDSN, err)
-	}
-	return db, dsn
-}
-
-// freshSchema creates an empty schema of a unique name, drops it (and all in
-// it) when the test ends, and returns a DSN whose search_path is that schema.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	admin, dsn := adminDB(t)
-	schema := "parley_test_" + randomHex(8)
-	if _, err := admin.ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context is done by now.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withSearchPath(t, dsn, schema)
-}
-
-// withSearchPath returns dsn (a URL or a keyword/value string) with its
-// search_path set to schema.
-func withSearchPath(t testing.TB, dsn, schema string) string {
-	t.Helper()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", envDSN, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// freshSchema is pgtest.Schema.
+func freshSchema(t testing.TB) string { return pgtest.Schema(t) }
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -100,7 +37,7 @@ func open(t testing.TB) *DB {
 }
 
 func TestConformance(t *testing.T) {
-	adminDB(t) // skips the whole suite at once when there is no server
+	pgtest.DSN(t) // skips the whole suite at once when there is no server
 	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
 }
 
@@ -206,8 +143,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 // TestOpenNeedsSchema: a search_path that names no existing schema is an
 // error of Open, not tables created who knows where.
 func TestOpenNeedsSchema(t *testing.T) {
-	_, dsn := adminDB(t)
-	db, err := Open(t.Context(), withSearchPath(t, dsn, "parley_test_missing_"+randomHex(4)))
+	dsn := pgtest.DSN(t)
+	db, err := Open(t.Context(), pgtest.WithSearchPath(t, dsn, "parley_test_missing_"+randomHex(4)))
 	if err == nil {
 		db.Close()
 		t.Fatal("Open with a missing schema succeeded")

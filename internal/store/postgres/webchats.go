@@ -2,21 +2,13 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/store"
 )
-
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 // WebChat is the SQLite store's (internal/store/sqlite).
 func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, error) {
@@ -37,7 +29,7 @@ func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, 
 		w.Origins = strings.Split(origins.String, " ")
 	}
 	if w.Secret == "" {
-		w.Secret = newSecret()
+		w.Secret = store.NewWebChatSecret()
 	}
 	return w, nil
 }
@@ -45,7 +37,7 @@ func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, 
 // SetWebChat is the SQLite store's (internal/store/sqlite).
 func (db *DB) SetWebChat(ctx context.Context, accountSID string, w store.WebChat) error {
 	if w.Secret == "" {
-		w.Secret = newSecret()
+		w.Secret = store.NewWebChatSecret()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO webchats (assistant_sid, enabled, origins, secret)

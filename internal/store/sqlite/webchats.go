@@ -2,22 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/store"
 )
-
-// newSecret returns a new web chat secret.
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 // WebChat returns the web chat of the assistant assistantSID, with the
 // account that owns it: disabled, with no origins and a new secret, when it
@@ -40,7 +31,7 @@ func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, 
 		w.Origins = strings.Split(origins.String, " ")
 	}
 	if w.Secret == "" {
-		w.Secret = newSecret()
+		w.Secret = store.NewWebChatSecret()
 	}
 	return w, nil
 }
@@ -50,7 +41,7 @@ func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, 
 // such assistant.
 func (db *DB) SetWebChat(ctx context.Context, accountSID string, w store.WebChat) error {
 	if w.Secret == "" {
-		w.Secret = newSecret()
+		w.Secret = store.NewWebChatSecret()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO webchats (assistant_sid, enabled, origins, secret)
