@@ -116,6 +116,18 @@ type WebChats interface {
 	SetWebChat(ctx context.Context, accountSID string, w WebChat) error
 }
 
+// TurnLog holds the logged turns of dialogues.
+type TurnLog interface {
+	// LogTurns writes turns (those of assistants that still exist) and
+	// returns how many it wrote.
+	LogTurns(ctx context.Context, ts []*TurnRecord) (int, error)
+	// RecentDialogues returns the logged dialogues of an assistant, the
+	// latest first, at most limit.
+	RecentDialogues(ctx context.Context, accountSID, assistantSID string, limit int) ([]DialogueSummary, error)
+	// DialogueTurns returns the logged turns of a dialogue, in order.
+	DialogueTurns(ctx context.Context, accountSID, assistantSID, dialogueSID string) ([]TurnRecord, error)
+}
+
 // Store is a whole backend.
 type Store interface {
 	Accounts
@@ -128,6 +140,7 @@ type Store interface {
 	Queries
 	Webhooks
 	WebChats
+	TurnLog
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

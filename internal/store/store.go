@@ -197,3 +197,28 @@ func NewWebChatSecret() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// A TurnRecord is one logged turn of a dialogue: what the user said, the
+// task it reached, and Trace, a JSON document of what the turn did (the
+// engine's, for the console).
+type TurnRecord struct {
+	AccountSID   string
+	AssistantSID string
+	DialogueSID  string
+	Channel      string
+	UserID       string
+	Input        string
+	Task         string
+	Trace        []byte
+	DateCreated  time.Time
+}
+
+// A DialogueSummary is a logged dialogue: its last turn, and how many.
+type DialogueSummary struct {
+	DialogueSID string
+	Channel     string
+	UserID      string
+	Turns       int
+	LastInput   string
+	First, Last time.Time
+}

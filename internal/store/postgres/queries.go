@@ -220,6 +220,17 @@ func (db *DB) DeleteQuery(ctx context.Context, accountSID, assistantSID, sid str
 // kept them 30 days), a thousand at a time so that no transaction holds
 // many rows for long, and returns how many it deleted.
 func (db *DB) PurgeQueries(ctx context.Context, before time.Time) (int64, error) {
+	// The turn log goes with the queries.
+	for {
+		res, err := db.db.ExecContext(ctx, `DELETE FROM turns WHERE id IN
+			(SELECT id FROM turns WHERE date_created < $1 LIMIT 1000)`, before.Unix())
+		if err != nil {
+			return 0, fmt.Errorf("purge turns: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n < 1000 {
+			break
+		}
+	}
 	var total int64
 	for {
 		res, err := db.db.ExecContext(ctx, `DELETE FROM queries WHERE id IN

@@ -224,8 +224,10 @@ func (db *DB) DeleteQuery(ctx context.Context, accountSID, assistantSID, sid str
 
 // deleteQueries removes the query log of an assistant (deleted with it).
 func (db *DB) deleteQueries(ctx context.Context, assistantSID string) error {
-	if _, err := db.q.ExecContext(ctx, `DELETE FROM queries WHERE assistant_sid = ?`, assistantSID); err != nil {
-		return fmt.Errorf("delete queries of %s: %w", assistantSID, err)
+	for _, table := range []string{"queries", "turns"} {
+		if _, err := db.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE assistant_sid = ?`, assistantSID); err != nil {
+			return fmt.Errorf("delete %s of %s: %w", table, assistantSID, err)
+		}
 	}
 	return nil
 }
@@ -234,6 +236,17 @@ func (db *DB) deleteQueries(ctx context.Context, assistantSID string) error {
 // kept them 30 days), a thousand at a time so that the log's writers wait
 // for no long transaction, and returns how many it deleted.
 func (db *DB) PurgeQueries(ctx context.Context, before time.Time) (int64, error) {
+	// The turn log goes with the queries.
+	for {
+		res, err := db.q.ExecContext(ctx, `DELETE FROM turns WHERE id IN
+			(SELECT id FROM turns WHERE date_created < ? LIMIT 1000)`, before.Unix())
+		if err != nil {
+			return 0, fmt.Errorf("purge turns: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n < 1000 {
+			break
+		}
+	}
 	var total int64
 	for {
 		res, err := db.q.ExecContext(ctx, `DELETE FROM queries WHERE id IN

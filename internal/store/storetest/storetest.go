@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("purge-queries", func(t *testing.T) { testPurgeQueries(t, open(t)) })
 	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 	t.Run("web-chats", func(t *testing.T) { testWebChats(t, open(t)) })
+	t.Run("turn-log", func(t *testing.T) { testTurnLog(t, open(t)) })
 }
 
 func newAccount(t *testing.T, s Store, name string) store.Account {
