@@ -47,6 +47,7 @@ func runServe(e *env, args []string) error {
 	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
 	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
+	logAllTurns := fs.Bool("log-turns", false, "log every turn of every channel with its trace, for the console's Dialogues page (the simulator's turns are always logged); written in the background, purged after --query-retention")
 	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
 	logFormat := fs.String("log-format", envOr(e, "PARLEY_LOG_FORMAT", "text"), "log format: text or json")
@@ -122,7 +123,7 @@ func runServe(e *env, args []string) error {
 			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
-			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)},
+			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)}, {"log-turns", fmt.Sprint(*logAllTurns)},
 			{"trusted-proxy", cmp.Or(strings.Join(proxies, ", "), "(none)")}, {"insecure-skip-signature", fmt.Sprint(*skipSignature)},
 			{"twilio-api-url", cmp.Or(*twilioAPI, "(Twilio's)")},
 			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
@@ -144,7 +145,8 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 	}
-	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m, MaxCacheBytes: *cacheMB << 20}
+	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m, MaxCacheBytes: *cacheMB << 20,
+		TurnLog: db, LogAllTurns: *logAllTurns}
 	if *logTurns {
 		opts.QueryLog = db
 	}

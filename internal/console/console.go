@@ -40,6 +40,7 @@ type Store interface {
 	store.Queries
 	store.Webhooks
 	store.WebChats
+	store.TurnLog
 }
 
 // A Handler serves the console. Its fields are set before Register.
@@ -104,6 +105,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
 	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
 	handle("GET /console/assistants/{Assistant}/flow", h.signedIn(h.flow))
+	handle("GET /console/assistants/{Assistant}/dialogues", h.signedIn(h.dialogues))
+	handle("GET /console/assistants/{Assistant}/dialogues/{Dialogue}", h.signedIn(h.dialoguePage))
 	handle("POST /console/assistants/{Assistant}/webchat", h.signedIn(h.saveWebChat))
 	handle("POST /console/assistants/{Assistant}/defaults", h.signedIn(h.saveDocument("Defaults")))
 	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
@@ -199,7 +202,7 @@ func parsePages() map[string]*template.Template {
 		},
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype", "flow"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype", "flow", "dialogues", "dialogue"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

@@ -38,6 +38,7 @@ type site struct {
 	acct   store.Account
 	client *http.Client
 	now    time.Time
+	eng    *dialogue.Engine
 }
 
 func newSite(t *testing.T) *site {
@@ -52,9 +53,9 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	hooks, _ := webhook.New(webhook.Options{})
-	eng := dialogue.New(db, hooks, dialogue.Options{})
+	eng := dialogue.New(db, hooks, dialogue.Options{TurnLog: db})
 	t.Cleanup(func() { eng.Close() })
-	s := &site{db: db, acct: acct, now: time.Now()}
+	s := &site{db: db, acct: acct, now: time.Now(), eng: eng}
 	apiMux := http.NewServeMux()
 	(&api.Server{Store: db, Engine: eng}).Register(apiMux)
 	mux := http.NewServeMux()
@@ -654,5 +655,50 @@ func TestFlowPage(t *testing.T) {
 	resp, body := s.get(t, "/console/assistants/"+heads[0].SID+"/flow")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, "connect_human") || !strings.Contains(body, "which is no task of this assistant") {
 		t.Errorf("the flow page: %d\n%.3000s", resp.StatusCode, body)
+	}
+}
+
+// TestDialoguesPage: the simulator's dialogues are logged, listed, and
+// shown turn by turn with their trace.
+func TestDialoguesPage(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	schema, err := os.ReadFile("../../examples/pizza.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", "pizza.json")
+	fw.Write(schema)
+	mw.Close()
+	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	for _, text := range []string{"hi", "I want a large pepperoni pizza"} {
+		if resp, body := s.post(t, "/console/assistants/pizza/simulator", url.Values{"User": {"tester"}, "Text": {text}}); resp.StatusCode != http.StatusOK {
+			t.Fatalf("turn: %d %s", resp.StatusCode, body)
+		}
+	}
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, body = s.get(t, "/console/assistants/pizza/dialogues")
+		if strings.Contains(body, "console:tester") || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !strings.Contains(body, "console:tester") || !strings.Contains(body, "<td>2</td>") {
+		t.Fatalf("the dialogues page:\n%s", body)
+	}
+	i := strings.Index(body, "/dialogues/UK")
+	link := body[i+len("/dialogues/") : i+len("/dialogues/")+34]
+	resp, body := s.get(t, "/console/assistants/pizza/dialogues/"+link)
+	for _, want := range []string{"Hi, this is Parley Pizza!", "How many?", "size = large (Custom.SIZE)", "Trace: order"} {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the dialogue page lacks %q (%d)", want, resp.StatusCode)
+		}
+	}
+	if resp, _ := s.get(t, "/console/assistants/pizza/dialogues/UK00000000000000000000000000000000"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown dialogue: %d", resp.StatusCode)
 	}
 }

@@ -89,7 +89,7 @@ func (h *Handler) simulatorTurn(w http.ResponseWriter, r *http.Request, acct sto
 	reply, err := h.Engine.Handle(r.Context(), dialogue.Turn{
 		AccountSID: acct.SID, AuthToken: acct.AuthToken, Assistant: r.PathValue("Assistant"),
 		Channel: simulatorChannel, MemoryKey: "custom." + simulatorChannel, ChannelData: map[string]any{},
-		UserID: "console:" + user, Text: r.PostForm.Get("Text"), Language: "en-US",
+		UserID: "console:" + user, Text: r.PostForm.Get("Text"), Language: "en-US", Log: true,
 		PublicURL: h.PublicURL, RequestID: r.Header.Get("X-Request-Id"),
 	})
 	if errors.Is(err, dialogue.ErrAssistantNotFound) {

@@ -90,6 +90,11 @@ type Options struct {
 	// classifies for an assistant that logs queries, in the background.
 	// Call Close to write what is pending.
 	QueryLog QueryBatchLog
+	// TurnLog, when set, keeps the turns that ask for it (Turn.Log), or
+	// every turn with LogAllTurns, with their trace, for the console's
+	// Dialogues page; written in the background, in batches.
+	TurnLog     TurnLog
+	LogAllTurns bool
 
 	// AssistantRefresh is how long the engine trusts what it knows of an
 	// assistant's revision before asking the store again: a change made by
@@ -121,7 +126,8 @@ type Engine struct {
 
 	locks keyLock // one per dialogue key
 
-	queries *queryLogger // nil without Options.QueryLog
+	queries *batchLogger[*store.Query]      // nil without Options.QueryLog
+	turns   *batchLogger[*store.TurnRecord] // nil without Options.TurnLog
 
 	hooks      map[string]cachedHooks // event webhooks by assistant SID
 	eventSlots chan struct{}          // one per event webhook call in flight
@@ -167,6 +173,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 	if opts.QueryLog != nil {
 		e.queries = newQueryLogger(opts.QueryLog, opts.Logger)
 	}
+	if opts.TurnLog != nil {
+		e.turns = newTurnLogger(opts.TurnLog, opts.Logger)
+	}
 	return e
 }
 
@@ -174,6 +183,9 @@ func New(s Store, w Webhooks, opts Options) *Engine {
 // still waiting to be logged. Turns must not run after it.
 func (e *Engine) Close() error {
 	e.eventCalls.Wait()
+	if e.turns != nil {
+		e.turns.close()
+	}
 	if e.queries != nil {
 		e.queries.close()
 	}
@@ -201,6 +213,9 @@ type Turn struct {
 	Text     string
 	Digits   string // DTMF digits on voice
 	Language string
+	// Log, when the engine has a TurnLog, logs this turn with its trace
+	// (Options.LogAllTurns logs every turn).
+	Log bool
 	// Initiate, on a new dialogue, runs defaults.assistant_initiation
 	// instead of understanding Text: a call that has just connected. With
 	// no assistant_initiation the bot listens.
@@ -670,6 +685,9 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, h *hold) (
 		return nil, fmt.Errorf("save dialogue %s: %w", d.SID, err)
 	}
 	e.dispatch(r)
+	if e.turns != nil && (t.Log || e.opts.LogAllTurns) {
+		defer func() { e.logTurn(t, c.a.SID, r.reply) }()
+	}
 	if r.query != nil && e.queries != nil {
 		e.queries.add(r.query)
 	}
@@ -684,4 +702,40 @@ func (e *Engine) handleOnce(ctx context.Context, c *compiled, t Turn, h *hold) (
 		return nil, err
 	}
 	return r.reply, nil
+}
+
+// traceJSON is a logged turn's trace: what the console's Dialogues page
+// shows of it.
+type traceJSON struct {
+	Says       []string        `json:"says"`
+	Shows      []actions.Show  `json:"shows,omitempty"`
+	Question   string          `json:"question,omitempty"`
+	Confidence float64         `json:"confidence"`
+	NextBest   string          `json:"next_best,omitempty"`
+	Fields     []nlu.Field     `json:"fields,omitempty"`
+	Redirects  []string        `json:"redirects,omitempty"`
+	Webhooks   []WebhookCall   `json:"webhooks,omitempty"`
+	Faults     []Fault         `json:"faults,omitempty"`
+	Fallback   bool            `json:"fallback,omitempty"`
+	Ended      bool            `json:"ended,omitempty"`
+	Memory     json.RawMessage `json:"memory,omitempty"`
+}
+
+// logTurn queues a turn and its trace for the turn log.
+func (e *Engine) logTurn(t Turn, assistantSID string, r *Reply) {
+	tr := traceJSON{Says: []string{}, Shows: r.Shows, Question: r.Question, Confidence: r.Confidence, NextBest: r.NextBest,
+		Fields: r.Fields, Redirects: r.Redirects, Webhooks: r.Webhooks, Faults: r.Faults, Fallback: r.Fallback, Ended: r.Ended, Memory: r.Memory}
+	for _, s := range r.Says {
+		tr.Says = append(tr.Says, s.Text)
+	}
+	data, err := json.Marshal(tr)
+	if err != nil {
+		return
+	}
+	input := t.Text
+	if input == "" && t.Digits != "" {
+		input = t.Digits
+	}
+	e.turns.add(&store.TurnRecord{AccountSID: t.AccountSID, AssistantSID: assistantSID, DialogueSID: r.DialogueSID, Channel: t.Channel,
+		UserID: t.UserID, Input: input, Task: r.CurrentTask, Trace: data})
 }

@@ -15,13 +15,20 @@ type QueryBatchLog interface {
 	CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 }
 
-// A queryLogger writes the queries of turns in the background, in batches,
-// so that logging them costs a turn no write of its own. When it falls
-// behind, queries are dropped (and counted) rather than turns delayed.
-type queryLogger struct {
-	store   QueryBatchLog
+// TurnLog stores batches of logged turns; *sqlite.DB is one.
+type TurnLog interface {
+	LogTurns(ctx context.Context, ts []*store.TurnRecord) (int, error)
+}
+
+// A batchLogger writes records of turns (queries, turns) in the
+// background, in batches, so that logging them costs a turn no write of its
+// own. When it falls behind, records are dropped (and counted) rather than
+// turns delayed.
+type batchLogger[T any] struct {
+	what    string
+	write   func(context.Context, []T) (int, error)
 	log     *slog.Logger
-	ch      chan *store.Query
+	ch      chan T
 	done    chan struct{}
 	once    sync.Once
 	dropped atomic.Int64
@@ -33,34 +40,42 @@ const (
 	queryLogEvery  = 200 * time.Millisecond
 )
 
-func newQueryLogger(s QueryBatchLog, log *slog.Logger) *queryLogger {
-	q := &queryLogger{store: s, log: log, ch: make(chan *store.Query, queryLogBuffer), done: make(chan struct{})}
+func newBatchLogger[T any](what string, write func(context.Context, []T) (int, error), log *slog.Logger) *batchLogger[T] {
+	q := &batchLogger[T]{what: what, write: write, log: log, ch: make(chan T, queryLogBuffer), done: make(chan struct{})}
 	go q.run()
 	return q
 }
 
-func (q *queryLogger) add(x *store.Query) {
+func newQueryLogger(s QueryBatchLog, log *slog.Logger) *batchLogger[*store.Query] {
+	return newBatchLogger("queries", s.CreateQueries, log)
+}
+
+func newTurnLogger(s TurnLog, log *slog.Logger) *batchLogger[*store.TurnRecord] {
+	return newBatchLogger("turns", s.LogTurns, log)
+}
+
+func (q *batchLogger[T]) add(x T) {
 	select {
 	case q.ch <- x:
 	default:
 		if q.dropped.Add(1)%1000 == 1 {
-			q.log.Warn("query log falling behind; queries dropped", "dropped", q.dropped.Load())
+			q.log.Warn(q.what+" log falling behind; "+q.what+" dropped", "dropped", q.dropped.Load())
 		}
 	}
 }
 
-func (q *queryLogger) run() {
+func (q *batchLogger[T]) run() {
 	defer close(q.done)
 	t := time.NewTicker(queryLogEvery)
 	defer t.Stop()
-	var batch []*store.Query
+	var batch []T
 	flush := func() {
 		if len(batch) == 0 {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if _, err := q.store.CreateQueries(ctx, batch); err != nil {
-			q.log.Error("log queries", "error", err, "queries", len(batch))
+		if _, err := q.write(ctx, batch); err != nil {
+			q.log.Error("log "+q.what, "error", err, q.what, len(batch))
 		}
 		cancel()
 		batch = batch[:0]
@@ -83,7 +98,7 @@ func (q *queryLogger) run() {
 }
 
 // close writes what is queued and stops.
-func (q *queryLogger) close() {
+func (q *batchLogger[T]) close() {
 	q.once.Do(func() { close(q.ch) })
 	<-q.done
 }

@@ -2,6 +2,7 @@ package dialogue_test
 
 import (
 	"context"
+	"strings"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // openSchema imports schema into a new store.
@@ -182,5 +184,32 @@ func TestReplyTrace(t *testing.T) {
 	}
 	if w := r.Webhooks[0]; w.URL != hook.URL || w.Status != 200 || w.Method != "POST" || w.Error != "" || w.Took <= 0 {
 		t.Errorf("webhook call: %+v", w)
+	}
+}
+
+// TestTurnLog: a turn that asks to be logged is, with its trace; others
+// are not, unless the engine logs every turn.
+func TestTurnLog(t *testing.T) {
+	hook := counterServer(t)
+	db, a := openDB(t, hook.URL)
+	client, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, client, dialogue.Options{TurnLog: db})
+	turn := dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "counter", Channel: "console", MemoryKey: "custom.console", UserID: "logged", Text: "count", Log: true}
+	r, err := eng.Handle(context.Background(), turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	turn.Log, turn.UserID = false, "unlogged"
+	if _, err := eng.Handle(context.Background(), turn); err != nil {
+		t.Fatal(err)
+	}
+	eng.Close() // writes what is queued
+	got, err := db.DialogueTurns(context.Background(), testAccount, a.SID, r.DialogueSID)
+	if err != nil || len(got) != 1 || got[0].Input != "count" || got[0].Task != "count" || !strings.Contains(string(got[0].Trace), `"webhooks"`) || !strings.Contains(string(got[0].Trace), `"count":1`) {
+		t.Fatalf("logged turns: %+v, %v", got, err)
+	}
+	ds, _ := db.RecentDialogues(context.Background(), testAccount, a.SID, 10)
+	if len(ds) != 1 {
+		t.Errorf("%d dialogues logged, want the one that asked", len(ds))
 	}
 }

@@ -98,6 +98,19 @@ function check(ok, what) {
         await page.getByRole('button', { name: 'Reset' }).click();
         check((await page.locator('.transcript li').count()) === 1, 'reset clears the transcript');
 
+        // The dialogue is logged: the Dialogues page lists it, with its
+        // turns and their trace.
+        // (The turn log is written in the background: a moment later.)
+        for (let i = 0; i < 40; i++) {
+          await page.goto(base + '/console/assistants/pizza/dialogues');
+          if (await page.locator('tbody a').count() > 0) break;
+          await page.waitForTimeout(250);
+        }
+        await page.locator('tbody a').first().click();
+        await page.waitForSelector('.transcript .trace');
+        check((await page.locator('main').textContent()).includes('size = large'), 'the logged turn keeps its trace');
+        await shot('dialogue');
+
         // A query logged through the REST API, relabelled into a sample in
         // one click.
         const res = await fetch(base + '/v1/Assistants/pizza/Queries', {
