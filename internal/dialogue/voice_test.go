@@ -2,11 +2,11 @@ package dialogue_test
 
 import (
 	"context"
-	"strings"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
