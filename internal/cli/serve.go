@@ -48,7 +48,7 @@ func runServe(e *env, args []string) error {
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
 	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
 	logAllTurns := fs.Bool("log-turns", false, "log every turn of every channel with its trace, for the console's Dialogues page (the simulator's turns are always logged); written in the background, purged after --query-retention")
-	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md)")
+	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md); without it only the console simulator's messages are logged")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
 	logFormat := fs.String("log-format", envOr(e, "PARLEY_LOG_FORMAT", "text"), "log format: text or json")
 	var imports, maps, limitFlags multiFlag
@@ -146,10 +146,7 @@ func runServe(e *env, args []string) error {
 		}
 	}
 	opts := dialogue.Options{Logger: log, PublicURL: *publicURL, MaxMemory: *maxMemory, TurnTimeout: *turnTimeout, Observer: m, MaxCacheBytes: *cacheMB << 20,
-		TurnLog: db, LogAllTurns: *logAllTurns}
-	if *logTurns {
-		opts.QueryLog = db
-	}
+		TurnLog: db, LogAllTurns: *logAllTurns, QueryLog: db, QueryLogAskedOnly: !*logTurns}
 	eng := dialogue.New(db, client, opts)
 	defer eng.Close() // writes the queries still queued
 

@@ -90,6 +90,11 @@ type Options struct {
 	// classifies for an assistant that logs queries, in the background.
 	// Call Close to write what is pending.
 	QueryLog QueryBatchLog
+	// QueryLogAskedOnly limits the query log to the turns that ask to be
+	// logged (Turn.Log: the console's simulator), so an author's own
+	// tries reach the Queries page without the cost of logging every
+	// channel's messages.
+	QueryLogAskedOnly bool
 	// TurnLog, when set, keeps the turns that ask for it (Turn.Log), or
 	// every turn with LogAllTurns, with their trace, for the console's
 	// Dialogues page; written in the background, in batches.

@@ -158,3 +158,31 @@ func TestTurnsAreLoggedAsQueries(t *testing.T) {
 		t.Errorf("off-topic query: %+v (results %s)", last, last.Results)
 	}
 }
+
+// TestQueryLogAskedOnly: with QueryLogAskedOnly, only the turns that ask to
+// be logged (the console's simulator) reach the query log.
+func TestQueryLogAskedOnly(t *testing.T) {
+	db, a := openDB(t, counterServer(t).URL) // the "counter" assistant logs queries
+	client, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, client, dialogue.Options{QueryLog: db, QueryLogAskedOnly: true})
+	ctx := context.Background()
+	for _, turn := range []struct {
+		text string
+		log  bool
+	}{{"count", false}, {"count", true}} {
+		if _, err := eng.Handle(ctx, dialogue.Turn{AccountSID: testAccount, AuthToken: testToken, Assistant: "counter",
+			Channel: "web", MemoryKey: "custom.web", UserID: "asked", Text: turn.text, Language: "en-US", Log: turn.log}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Queries(ctx, testAccount, a.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d queries logged, want only the turn that asked: %+v", len(got), got)
+	}
+}

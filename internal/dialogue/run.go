@@ -437,7 +437,7 @@ func (r *run) note(f Fault) {
 // logQuery prepares the Query record of a classified message, when the
 // assistant logs queries; it is written once the turn is saved.
 func (r *run) logQuery(q nlu.Query, res nlu.Result) {
-	if !r.c.a.LogQueries || r.e.queries == nil {
+	if !r.c.a.LogQueries || r.e.queries == nil || (r.e.opts.QueryLogAskedOnly && !r.t.Log) {
 		return
 	}
 	rec, err := r.c.queryRecord(q, r.t.Language, queryResult(r.c, res))
