@@ -125,6 +125,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/actions", h.signedIn(h.saveActions))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples", h.signedIn(h.addSample))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples/{Sample}/delete", h.signedIn(h.deleteSample))
+	handle("GET /console/assistants/{Assistant}/tasks/{Task}/delete", h.signedIn(h.confirmDeleteTask))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/delete", h.signedIn(h.deleteTask))
+	handle("GET /console/assistants/{Assistant}/field-types/{FieldType}/delete", h.signedIn(h.confirmDeleteFieldType))
+	handle("POST /console/assistants/{Assistant}/field-types/{FieldType}/delete", h.signedIn(h.deleteFieldType))
 }
 
 func (h *Handler) logger() *slog.Logger {

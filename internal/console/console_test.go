@@ -610,6 +610,54 @@ func TestFieldTypes(t *testing.T) {
 	}
 }
 
+// TestDeleteTaskAndFieldType: a task and a field type are deleted after a
+// confirmation that lists what names them; a field type in use is refused
+// with the REST API's message.
+func TestDeleteTaskAndFieldType(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
+	page := resp.Header.Get("Location")
+	page = page[:strings.Index(page, "?")]
+	for _, name := range []string{"greet", "bye"} {
+		s.post(t, page+"/tasks", url.Values{"UniqueName": {name}})
+	}
+	s.post(t, page+"/tasks/bye/actions", url.Values{"Actions": {`{"actions": [{"redirect": "task://greet"}]}`}})
+	s.post(t, page+"/defaults", url.Values{"Defaults": {`{"defaults": {"fallback": "task://greet"}}`}})
+	s.post(t, page+"/field-types", url.Values{"TypeName": {"Custom.COLOR"}})
+	s.post(t, page+"/tasks/bye/fields", url.Values{"FieldName": {"color"}, "FieldType": {"Custom.COLOR"}})
+
+	resp, body := s.get(t, page+"/tasks/greet/delete")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "the actions of task bye") || !strings.Contains(body, "the assistant&#39;s Defaults") ||
+		!strings.Contains(body, `action="`+page+`/tasks/greet/delete"`) {
+		t.Errorf("the task's delete confirmation: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, _ := s.post(t, page+"/tasks/greet/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete task: %d", resp.StatusCode)
+	}
+	if resp, _ := s.get(t, page+"/tasks/greet"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the deleted task's page: %d", resp.StatusCode)
+	}
+
+	ft := page + "/field-types/Custom.COLOR"
+	if _, body := s.get(t, ft+"/delete"); !strings.Contains(body, "field color of task bye") {
+		t.Errorf("the field type's delete confirmation:\n%s", body)
+	}
+	resp, body = s.post(t, ft+"/delete", nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "delete the field first") {
+		t.Errorf("deleting a field type in use: %d\n%s", resp.StatusCode, body)
+	}
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	s.post(t, page+"/tasks/bye/fields/"+a.Task("bye").Fields[0].SID+"/delete", nil)
+	if resp, _ := s.post(t, ft+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete field type: %d", resp.StatusCode)
+	}
+	a, _ = s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	if len(a.Tasks) != 1 || len(a.FieldTypes) != 0 {
+		t.Errorf("left: %d tasks, %d field types", len(a.Tasks), len(a.FieldTypes))
+	}
+}
+
 // TestWebhooks: event webhooks added and deleted through the REST API.
 func TestWebhooks(t *testing.T) {
 	s := newSite(t)

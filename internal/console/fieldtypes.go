@@ -101,3 +101,46 @@ func (h *Handler) deleteFieldValue(w http.ResponseWriter, r *http.Request, acct 
 	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Value deleted."), http.StatusSeeOther)
 	return nil
 }
+
+// confirmDeleteFieldType asks before a field type is deleted.
+func (h *Handler) confirmDeleteFieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var ft *assistant.FieldType
+	for i := range a.FieldTypes {
+		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
+			ft = &a.FieldTypes[i]
+		}
+	}
+	if ft == nil {
+		http.NotFound(w, r)
+		return nil
+	}
+	consolePath, _ := fieldTypePaths(r)
+	d := deleteData{Noun: "field type", Name: ft.UniqueName, SID: ft.SID, With: "values and synonyms",
+		Action: consolePath + "/delete", Back: consolePath}
+	for _, t := range a.Tasks {
+		for _, f := range t.Fields {
+			if f.FieldType == ft.UniqueName || f.FieldType == ft.SID {
+				d.NamedBy = append(d.NamedBy, "field "+f.UniqueName+" of task "+t.UniqueName+" (delete it first)")
+			}
+		}
+	}
+	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + ft.UniqueName + "?", Account: acct.SID, Data: d})
+}
+
+func (h *Handler) deleteFieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	_, apiPath := fieldTypePaths(r)
+	status, body := h.callAPI(r, acct, http.MethodDelete, apiPath, nil)
+	if status != http.StatusNoContent {
+		return h.fieldTypePage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, nil)
+	}
+	http.Redirect(w, r, "/console/assistants/"+url.PathEscape(r.PathValue("Assistant"))+"?done="+url.QueryEscape("Field type deleted."), http.StatusSeeOther)
+	return nil
+}

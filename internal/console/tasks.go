@@ -172,6 +172,14 @@ func (h *Handler) startBuild(w http.ResponseWriter, r *http.Request, acct store.
 	return nil
 }
 
+// deleteData is the delete confirmation's data.
+type deleteData struct {
+	Noun, Name, SID string
+	With, Keep      string   // what goes with it; how to keep a copy
+	NamedBy         []string // what names it and will name nothing after
+	Action, Back    string   // the form's target; the page Cancel returns to
+}
+
 // confirmDelete asks before an assistant is deleted.
 func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
@@ -182,5 +190,45 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, acct sto
 	if err != nil {
 		return err
 	}
-	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + a.UniqueName + "?", Account: acct.SID, Data: a})
+	back := "/console/assistants/" + url.PathEscape(a.SID)
+	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + a.UniqueName + "?", Account: acct.SID, Data: deleteData{
+		Noun: "assistant", Name: a.UniqueName, SID: a.SID,
+		With: "tasks, samples, field types, model builds, dialogues and queries", Keep: "export it first to keep a copy",
+		Action: back + "/delete", Back: back}})
+}
+
+// confirmDeleteTask asks before a task is deleted, listing the tasks and
+// defaults that redirect to it.
+func (h *Handler) confirmDeleteTask(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	a, t, err := h.loadTask(r, acct)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	consolePath, _ := taskPaths(r)
+	d := deleteData{Noun: "task", Name: t.UniqueName, SID: t.SID, With: "samples and fields",
+		Action: consolePath + "/delete", Back: consolePath}
+	ref := []byte(`"task://` + t.UniqueName + `"`)
+	for _, other := range a.Tasks {
+		if other.SID != t.SID && bytes.Contains(other.Actions, ref) {
+			d.NamedBy = append(d.NamedBy, "the actions of task "+other.UniqueName)
+		}
+	}
+	if bytes.Contains(a.Defaults, ref) {
+		d.NamedBy = append(d.NamedBy, "the assistant's Defaults")
+	}
+	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + t.UniqueName + "?", Account: acct.SID, Data: d})
+}
+
+func (h *Handler) deleteTask(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	_, apiPath := taskPaths(r)
+	status, body := h.callAPI(r, acct, http.MethodDelete, apiPath, nil)
+	if status != http.StatusNoContent {
+		return h.taskPage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, "", nil)
+	}
+	http.Redirect(w, r, "/console/assistants/"+url.PathEscape(r.PathValue("Assistant"))+"?done="+url.QueryEscape("Task deleted."), http.StatusSeeOther)
+	return nil
 }

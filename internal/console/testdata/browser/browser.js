@@ -12,6 +12,64 @@ function check(ok, what) {
   }
 }
 
+// audit checks what a screen reader and a keyboard need of the page, and
+// the contrast of its text (WCAG AA: 4.5:1, 3:1 for large text); it
+// returns what fails.
+async function audit(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      const st = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+    };
+    const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') +
+      ' "' + (el.textContent || '').trim().slice(0, 30) + '"';
+    if (!document.documentElement.lang) problems.push('html has no lang');
+    if (!document.title) problems.push('no title');
+    if (document.querySelectorAll('h1').length !== 1) problems.push(document.querySelectorAll('h1').length + ' h1 elements');
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      const named = el.labels?.length > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title;
+      if (!named) problems.push('a form control without a label: ' + describe(el));
+    }
+    for (const el of document.querySelectorAll('img')) {
+      if (!el.hasAttribute('alt')) problems.push('an image without alt: ' + el.src);
+    }
+    for (const el of document.querySelectorAll('a, button')) {
+      if (visible(el) && !(el.textContent.trim() || el.getAttribute('aria-label') || el.querySelector('title, img[alt]'))) {
+        problems.push('a control without a name: ' + describe(el));
+      }
+    }
+    // Contrast: every visible element with text of its own, against the
+    // first opaque background behind it.
+    const rgba = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    for (const el of document.querySelectorAll('body *')) {
+      if (['SCRIPT', 'STYLE', 'svg', 'SVG'].includes(el.tagName) || el.closest('svg')) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || !visible(el)) continue;
+      const st = getComputedStyle(el);
+      const fg = rgba(st.color).slice(0, 3);
+      const [l1, l2] = [lum(fg), lum(background(el))].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      const size = parseFloat(st.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) problems.push('contrast ' + ratio.toFixed(2) + ': ' + describe(el));
+    }
+    return problems;
+  });
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -166,11 +224,25 @@ function check(ok, what) {
         }
       }
 
-      // Nothing wider than a phone's screen on the phone.
-      if (name === 'phone') {
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        check(width <= 375, 'page width on a phone: ' + width);
+      // Every page: nothing wider than a phone's screen on the phone, and
+      // the accessibility audit.
+      for (const where of ['/console/assistants', '/console/assistants/pizza', '/console/assistants/pizza/tasks/order',
+        '/console/assistants/pizza/field-types/Custom.SIZE', '/console/assistants/pizza/simulator', '/console/assistants/pizza/dialogues',
+        '/console/assistants/pizza/queries', '/console/assistants/pizza/understanding', '/console/assistants/pizza/flow',
+        '/console/assistants/pizza/tasks/order/delete']) {
+        await page.goto(base + where);
+        const problems = await audit(page);
+        check(problems.length === 0, where + ' (' + name + '): ' + problems.join('; '));
+        if (name === 'phone') {
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          check(width <= 375, 'page width on a phone at ' + where + ': ' + width);
+          await shot(where.split('/').slice(-1)[0]);
+        }
       }
+      // Keyboard: Tab reaches the page's first link before anything else.
+      await page.goto(base + '/console/assistants/pizza');
+      await page.keyboard.press('Tab');
+      check(await page.evaluate(() => document.activeElement?.tagName === 'A'), 'Tab focuses a link first');
 
       // Sign out.
       await page.getByRole('button', { name: 'Sign out' }).click();
