@@ -3,6 +3,7 @@
 # package wrk) at `parley serve`, then at the bare net/http handler of
 # parley-bench, and prints both rates and their ratio: the wrk rows of
 # BENCHMARKS.md. Usage: scripts/wrk-turns.sh [PARLEY_BINARY] [SECONDS]
+# PARLEY_SERVE_FLAGS adds flags to parley serve (--log-turns, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -39,7 +40,7 @@ rate() { # URL
   if grep -q "Non-2xx" "$tmp/wrk.out"; then echo "errors in the run" >&2; exit 1; fi
   awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
 }
-"$bin" serve --addr 127.0.0.1:18190 --data "$tmp/data" --import "$tmp/schema.json" --log-level error >/dev/null 2>&1 &
+"$bin" serve --addr 127.0.0.1:18190 --data "$tmp/data" --import "$tmp/schema.json" --log-level error ${PARLEY_SERVE_FLAGS:-} >/dev/null 2>&1 &
 sleep 3
 parley=$(rate http://127.0.0.1:18190)
 kill %1; wait %1 2>/dev/null || true
