@@ -105,6 +105,45 @@ func (s *site) post(t *testing.T, path string, form url.Values) (*http.Response,
 	return s.send(t, "POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }
 
+// importSchema posts schema to the console's import form and returns the
+// response and its page.
+func (s *site) importSchema(t *testing.T, name string, schema []byte) (*http.Response, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("schema", name)
+	fw.Write(schema)
+	mw.Close()
+	return s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf)
+}
+
+// mustImport imports a schema, a file or a literal, through the console.
+func (s *site) mustImport(t *testing.T, file, literal string) {
+	t.Helper()
+	schema := []byte(literal)
+	if file != "" {
+		var err error
+		if schema, err = os.ReadFile(file); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if resp, body := s.importSchema(t, "schema.json", schema); resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+}
+
+// createAssistant creates an assistant through the console and returns
+// its page's path.
+func (s *site) createAssistant(t *testing.T, name string) string {
+	t.Helper()
+	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {name}})
+	page, _, ok := strings.Cut(resp.Header.Get("Location"), "?")
+	if resp.StatusCode != http.StatusSeeOther || !ok {
+		t.Fatalf("create %s: %d %s", name, resp.StatusCode, page)
+	}
+	return page
+}
+
 func (s *site) signIn(t *testing.T) {
 	t.Helper()
 	resp, body := s.post(t, "/console/signin", url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}})
@@ -236,12 +275,7 @@ func TestAssistants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "schema.json")
-	fw.Write(schema)
-	mw.Close()
-	resp, body = s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf)
+	resp, body = s.importSchema(t, "schema.json", schema)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Imported ") || !strings.Contains(body, "Import warnings") {
 		t.Fatalf("import: %d\n%s", resp.StatusCode, body)
 	}
@@ -260,12 +294,7 @@ func TestAssistants(t *testing.T) {
 		t.Errorf("the import enqueued %d model builds", len(builds))
 	}
 	// Not JSON: an error next to the file field.
-	buf.Reset()
-	mw = multipart.NewWriter(&buf)
-	fw, _ = mw.CreateFormFile("schema", "notes.json")
-	fw.Write([]byte("{not json"))
-	mw.Close()
-	resp, body = s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf)
+	resp, body = s.importSchema(t, "notes.json", []byte("{not json"))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "schema-error") || !strings.Contains(body, "notes.json") {
 		t.Errorf("a bad file: %d", resp.StatusCode)
 	}
@@ -304,12 +333,10 @@ func TestNextStaysInTheConsole(t *testing.T) {
 func TestTaskEditing(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	// A task, then its actions: an error shows next to the editor, with the
 	// JSON path, and the text sent stays in it.
-	resp, _ = s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
+	resp, _ := s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "/tasks/greet") {
 		t.Fatalf("create task: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -384,14 +411,7 @@ func TestSimulator(t *testing.T) {
 	schema := `{"uniqueName": "sim", "tasks": [
 		{"uniqueName": "greet", "actions": {"actions": [{"say": "Hello!"}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
 		{"uniqueName": "hooked", "actions": {"actions": [{"redirect": "` + hook.URL + `"}]}, "samples": [{"language": "en-US", "taggedText": "call the webhook"}]}]}`
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "sim.json")
-	fw.Write([]byte(schema))
-	mw.Close()
-	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
-		t.Fatalf("import: %d %s", resp.StatusCode, body)
-	}
+	s.mustImport(t, "", schema)
 	if resp, body := s.get(t, "/console/assistants/sim/simulator"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "simulator.js") {
 		t.Fatalf("simulator page: %d", resp.StatusCode)
 	}
@@ -433,14 +453,7 @@ func TestRelabel(t *testing.T) {
 	schema := `{"uniqueName": "desk", "logQueries": true, "tasks": [
 		{"uniqueName": "greet", "actions": {"actions": [{"say": "Hello!"}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
 		{"uniqueName": "hours", "actions": {"actions": [{"say": "9 to 5."}, {"listen": true}]}, "samples": [{"language": "en-US", "taggedText": "when are you open"}]}]}`
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "desk.json")
-	fw.Write([]byte(schema))
-	mw.Close()
-	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
-		t.Fatalf("import: %d %s", resp.StatusCode, body)
-	}
+	s.mustImport(t, "", schema)
 	// A query through the REST API, as a client logs one.
 	req, _ := http.NewRequest("POST", s.URL+"/v1/Assistants/desk/Queries", strings.NewReader(url.Values{"Language": {"en-US"}, "Query": {"what time do you close"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -486,18 +499,7 @@ func TestRelabel(t *testing.T) {
 func TestUnderstandingReport(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	schema, err := os.ReadFile("../../examples/pizza.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "pizza.json")
-	fw.Write(schema)
-	mw.Close()
-	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
-		t.Fatalf("import: %d %s", resp.StatusCode, body)
-	}
+	s.mustImport(t, "../../examples/pizza.json", "")
 	resp, body := s.get(t, "/console/assistants/pizza/understanding")
 	for _, want := range []string{"held-out samples reached their task", "By task (the weakest first)", "<td>order</td>", "everyday requests"} {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
@@ -511,9 +513,7 @@ func TestUnderstandingReport(t *testing.T) {
 func TestWebChatSettings(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	resp, body := s.post(t, page+"/webchat", url.Values{"Enabled": {"on"}, "Origins": {"https://shop.example/path"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Origins-error") || !strings.Contains(body, "is not an origin") {
 		t.Errorf("a URL with a path: %d", resp.StatusCode)
@@ -538,9 +538,7 @@ func TestWebChatSettings(t *testing.T) {
 func TestDocumentsAndFields(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
 	resp, body := s.post(t, page+"/defaults", url.Values{"Defaults": {`{"defaults": {"fallback": "task://nosuch"}}`}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Defaults-error"`) || !strings.Contains(body, "defaults.fallback") {
@@ -577,9 +575,7 @@ func TestDocumentsAndFields(t *testing.T) {
 func TestFieldTypes(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	resp, body := s.post(t, page+"/field-types", url.Values{"TypeName": {"Twilio.COLOR"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "TypeName-error") {
 		t.Errorf("a Twilio. name: %d", resp.StatusCode)
@@ -616,9 +612,7 @@ func TestFieldTypes(t *testing.T) {
 func TestDeleteTaskAndFieldType(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	for _, name := range []string{"greet", "bye"} {
 		s.post(t, page+"/tasks", url.Values{"UniqueName": {name}})
 	}
@@ -662,9 +656,7 @@ func TestDeleteTaskAndFieldType(t *testing.T) {
 func TestWebhooks(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	resp, _ := s.post(t, "/console/assistants", url.Values{"UniqueName": {"shop"}})
-	page := resp.Header.Get("Location")
-	page = page[:strings.Index(page, "?")]
+	page := s.createAssistant(t, "shop")
 	resp, body := s.post(t, page+"/webhooks", url.Values{"HookUniqueName": {"ends"}, "HookEvents": {"onDialogueEnd"}, "HookWebhookUrl": {"not a url"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "-error") {
 		t.Errorf("a bad URL: %d", resp.StatusCode)
@@ -687,18 +679,7 @@ func TestWebhooks(t *testing.T) {
 func TestFlowPage(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	schema, err := os.ReadFile("../../../shared/fixtures/autopilot/tpl-event-bot/schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "schema.json")
-	fw.Write(schema)
-	mw.Close()
-	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
-		t.Fatalf("import: %d %s", resp.StatusCode, body)
-	}
+	s.mustImport(t, "../../../shared/fixtures/autopilot/tpl-event-bot/schema.json", "")
 	heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID)
 	resp, body := s.get(t, "/console/assistants/"+heads[0].SID+"/flow")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, "connect_human") || !strings.Contains(body, "which is no task of this assistant") {
@@ -711,18 +692,7 @@ func TestFlowPage(t *testing.T) {
 func TestDialoguesPage(t *testing.T) {
 	s := newSite(t)
 	s.signIn(t)
-	schema, err := os.ReadFile("../../examples/pizza.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("schema", "pizza.json")
-	fw.Write(schema)
-	mw.Close()
-	if resp, body := s.send(t, "POST", "/console/assistants/import", mw.FormDataContentType(), &buf); resp.StatusCode != http.StatusOK {
-		t.Fatalf("import: %d %s", resp.StatusCode, body)
-	}
+	s.mustImport(t, "../../examples/pizza.json", "")
 	for _, text := range []string{"hi", "I want a large pepperoni pizza"} {
 		if resp, body := s.post(t, "/console/assistants/pizza/simulator", url.Values{"User": {"tester"}, "Text": {text}}); resp.StatusCode != http.StatusOK {
 			t.Fatalf("turn: %d %s", resp.StatusCode, body)
