@@ -17,24 +17,28 @@ type fieldTypeData struct {
 	Form map[string]string
 }
 
-func (h *Handler) fieldTypePage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
+// loadFieldType reads the path's assistant, whole, and field type.
+func (h *Handler) loadFieldType(r *http.Request, acct store.Account) (*assistant.Assistant, *assistant.FieldType, error) {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range a.FieldTypes {
+		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
+			return a, &a.FieldTypes[i], nil
+		}
+	}
+	return nil, nil, store.ErrNotFound
+}
+
+func (h *Handler) fieldTypePage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
+	a, ft, err := h.loadFieldType(r, acct)
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return nil
 	}
 	if err != nil {
 		return err
-	}
-	var ft *assistant.FieldType
-	for i := range a.FieldTypes {
-		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
-			ft = &a.FieldTypes[i]
-		}
-	}
-	if ft == nil {
-		http.NotFound(w, r)
-		return nil
 	}
 	p.Title, p.Account, p.Data = ft.UniqueName, acct.SID, fieldTypeData{A: a, FT: ft, Form: form}
 	if p.Flash == "" {
@@ -104,23 +108,13 @@ func (h *Handler) deleteFieldValue(w http.ResponseWriter, r *http.Request, acct 
 
 // confirmDeleteFieldType asks before a field type is deleted.
 func (h *Handler) confirmDeleteFieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
-	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	a, ft, err := h.loadFieldType(r, acct)
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return nil
 	}
 	if err != nil {
 		return err
-	}
-	var ft *assistant.FieldType
-	for i := range a.FieldTypes {
-		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
-			ft = &a.FieldTypes[i]
-		}
-	}
-	if ft == nil {
-		http.NotFound(w, r)
-		return nil
 	}
 	consolePath, _ := fieldTypePaths(r)
 	d := deleteData{Noun: "field type", Name: ft.UniqueName, SID: ft.SID, With: "values and synonyms",
