@@ -108,6 +108,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/dialogues", h.signedIn(h.dialogues))
 	handle("GET /console/assistants/{Assistant}/dialogues/{Dialogue}", h.signedIn(h.dialoguePage))
 	handle("POST /console/assistants/{Assistant}/webchat", h.signedIn(h.saveWebChat))
+	handle("POST /console/assistants/{Assistant}/settings", h.signedIn(h.saveSettings))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/settings", h.signedIn(h.saveTaskSettings))
 	handle("POST /console/assistants/{Assistant}/defaults", h.signedIn(h.saveDocument("Defaults")))
 	handle("POST /console/assistants/{Assistant}/stylesheet", h.signedIn(h.saveDocument("StyleSheet")))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/fields", h.signedIn(h.addField))
@@ -197,9 +199,10 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"split": strings.Fields,
+		"date":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"split":     strings.Fields,
+		"hasPrefix": strings.HasPrefix,
 		"hookLabels": func() map[string]string {
 			return map[string]string{"UniqueName": "Webhook's unique name", "Events": "Events (e.g. onDialogueEnd onDialogueTurn)",
 				"WebhookUrl": "URL", "WebhookMethod": "Method (POST or GET; POST when empty)"}

@@ -720,3 +720,54 @@ func TestDialoguesPage(t *testing.T) {
 		t.Errorf("an unknown dialogue: %d", resp.StatusCode)
 	}
 }
+
+// TestSettings: an assistant's properties and a task's names changed
+// through the REST API, its errors next to the field, and the callback
+// cleared by emptying it.
+func TestSettings(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	page := s.createAssistant(t, "shop")
+	resp, body := s.post(t, page+"/settings", url.Values{"PropsUniqueName": {"shop"}, "PropsCallbackUrl": {"ftp://nowhere"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PropsCallbackUrl-error"`) || !strings.Contains(body, `value="ftp://nowhere"`) {
+		t.Errorf("a callback that is no http URL: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = s.post(t, page+"/settings", url.Values{"PropsUniqueName": {"store"}, "PropsFriendlyName": {"The store"},
+		"PropsDevelopmentStage": {"in-production"}, "PropsCallbackUrl": {"https://example.com/built"}, "PropsCallbackEvents": {"model_build_completed"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), page+"?") {
+		t.Fatalf("save settings: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	a, err := s.db.Assistant(t.Context(), s.acct.SID, "store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FriendlyName != "The store" || a.LogQueries || a.DevelopmentStage != "in-production" || a.CallbackURL != "https://example.com/built" || a.CallbackEvents != "model_build_completed" {
+		t.Errorf("saved: %+v", a)
+	}
+	if _, body := s.get(t, page); !strings.Contains(body, `value="https://example.com/built"`) || strings.Contains(body, `name="PropsLogQueries" value="on" checked`) {
+		t.Errorf("the settings form does not show what is saved:\n%s", body)
+	}
+	if resp, _ := s.post(t, page+"/settings", url.Values{"PropsUniqueName": {"store"}, "PropsLogQueries": {"on"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", resp.StatusCode)
+	}
+	a, _ = s.db.Assistant(t.Context(), s.acct.SID, "store")
+	if !a.LogQueries || a.CallbackURL != "" || a.CallbackEvents != "" || a.FriendlyName != "The store" {
+		t.Errorf("after emptying the callback: %+v", a)
+	}
+
+	for _, name := range []string{"greet", "bye"} {
+		s.post(t, page+"/tasks", url.Values{"UniqueName": {name}})
+	}
+	resp, body = s.post(t, page+"/tasks/greet/settings", url.Values{"TaskUniqueName": {"bye"}})
+	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, `id="TaskUniqueName-error"`) {
+		t.Errorf("a taken task name: %d", resp.StatusCode)
+	}
+	resp, _ = s.post(t, page+"/tasks/greet/settings", url.Values{"TaskUniqueName": {"hello"}, "TaskFriendlyName": {"Say hello"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), page+"/tasks/hello?") {
+		t.Fatalf("rename task: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	a, _ = s.db.Assistant(t.Context(), s.acct.SID, "store")
+	if tk := a.Task("hello"); tk == nil || tk.FriendlyName != "Say hello" {
+		t.Errorf("the renamed task: %+v", a.Tasks)
+	}
+}
