@@ -771,3 +771,24 @@ func TestSettings(t *testing.T) {
 		t.Errorf("the renamed task: %+v", a.Tasks)
 	}
 }
+
+// TestBuildFailureShown: a failed model build shows why, and a finished
+// one how long it took.
+func TestBuildFailureShown(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	page := s.createAssistant(t, "shop")
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	b := &store.ModelBuild{AccountSID: s.acct.SID, AssistantSID: a.SID, UniqueName: "v1"}
+	if err := s.db.CreateModelBuild(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	b.Status, b.ErrorCode, b.ErrorMessage, b.BuildDuration = store.BuildFailed, 90101, "Training failed: <no samples>", 3
+	if err := s.db.UpdateModelBuild(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	_, body := s.get(t, page)
+	if !strings.Contains(body, `class="error-text">Training failed: &lt;no samples&gt;</span>`) || !strings.Contains(body, "<td>3 s</td>") {
+		t.Errorf("the failed build:\n%s", body)
+	}
+}
