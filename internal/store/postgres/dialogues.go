@@ -80,7 +80,7 @@ func (db *DB) SaveDialogueAndRelease(ctx context.Context, key string, d *store.D
 // release is the end of a save that gives a lease back: $1 the lease's
 // key, $2 this node, and the saved row in the CTE saved.
 const release = `, freed AS (
-		UPDATE dialogue_locks SET expires = '-infinity',
+		UPDATE dialogue_locks SET expires = clock_timestamp(),
 			dialogue_sid = (SELECT sid FROM saved), dialogue_version = (SELECT version FROM saved),
 			dialogue_active = (SELECT status = 'active' FROM saved)
 		WHERE key = $1 AND node = $2 AND EXISTS (SELECT 1 FROM saved))

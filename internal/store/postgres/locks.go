@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -26,6 +27,13 @@ const (
 	// leaseTTL outlasts any turn (serve --turn-timeout, a minute by
 	// default, and the save after it).
 	leaseTTL = "5 minutes"
+	// A lease given back, or lapsed, this long ago is deleted, and so is a
+	// node silent this long (killed, or gone): every purgeEvery, by every
+	// node, so that the table holds the dialogues of the last hour rather
+	// than every user there ever was. A lease taken again later is a new
+	// row; what the old one recorded of the last save is long visible.
+	purgeAfter = "1 hour"
+	purgeEvery = 10 * time.Minute
 )
 
 func newNodeID() string {
@@ -47,11 +55,30 @@ func (db *DB) heartbeats() {
 	defer close(db.beatDone)
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
+	// The purge runs beside the beats (a slow one must not make the node
+	// look dead) and ends with them.
+	life, end := context.WithCancel(context.Background())
+	var purging sync.WaitGroup
+	defer func() { end(); purging.Wait() }()
+	purging.Go(func() {
+		purge := time.NewTicker(purgeEvery)
+		defer purge.Stop()
+		for {
+			select {
+			case <-life.Done():
+				return
+			case <-purge.C:
+				ctx, cancel := context.WithTimeout(life, 30*time.Second)
+				db.purgeLeases(ctx)
+				cancel()
+			}
+		}
+	})
 	for {
 		select {
 		case <-db.stopBeat:
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = '-infinity' WHERE node = $1`, db.node)
+			db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = clock_timestamp() WHERE node = $1`, db.node)
 			db.db.ExecContext(ctx, `DELETE FROM nodes WHERE id = $1`, db.node)
 			cancel()
 			return
@@ -61,6 +88,20 @@ func (db *DB) heartbeats() {
 			cancel()
 		}
 	}
+}
+
+// purgeLeases deletes the leases given back or lapsed more than
+// purgeAfter ago, and the nodes silent as long; it returns how many leases
+// went.
+func (db *DB) purgeLeases(ctx context.Context) (int64, error) {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM dialogue_locks WHERE expires < clock_timestamp() - interval '`+purgeAfter+`'`)
+	if err != nil {
+		return 0, fmt.Errorf("purge leases: %w", err)
+	}
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM nodes WHERE heartbeat < clock_timestamp() - interval '`+purgeAfter+`'`); err != nil {
+		return 0, fmt.Errorf("purge nodes: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // leaseKey is the key of a dialogue's lease: the engine's key may hold
@@ -124,7 +165,7 @@ func (db *DB) LockDialogue(ctx context.Context, key string) (unlock func(), err 
 func (db *DB) ReleaseDialogue(key string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = '-infinity' WHERE key = $1 AND node = $2`, leaseKey(key), db.node)
+	db.db.ExecContext(ctx, `UPDATE dialogue_locks SET expires = clock_timestamp() WHERE key = $1 AND node = $2`, leaseKey(key), db.node)
 }
 
 // LeaseDialogue takes the lease of key as LockDialogue does and, in the

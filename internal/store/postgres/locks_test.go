@@ -158,6 +158,10 @@ func TestLeaseDialogue(t *testing.T) {
 	if err := b.SaveDialogueAndRelease(t.Context(), key, got); err != nil {
 		t.Fatal(err)
 	}
+	// A lease just given back by a save is not purged.
+	if n, err := a.purgeLeases(t.Context()); err != nil || n != 0 {
+		t.Errorf("purge after a save: %d leases deleted, %v", n, err)
+	}
 	// A stale save is refused and keeps the lease.
 	d2, err := a.LeaseDialogue(t.Context(), key, asst.SID, "sms", "u1")
 	if err != nil || d2.Version != 2 {
@@ -190,4 +194,41 @@ func TestLeaseDialogue(t *testing.T) {
 		t.Errorf("lease with a newer record: %d statements, want 2 (the lease, the read again)", n)
 	}
 	a.ReleaseDialogue(key)
+}
+
+// TestPurgeLeases: leases given back or lapsed more than purgeAfter ago
+// go, and so do nodes silent as long; recent and held leases stay.
+func TestPurgeLeases(t *testing.T) {
+	db, err := Open(t.Context(), freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	unlock, err := db.LockDialogue(t.Context(), "recent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	held, err := db.LockDialogue(t.Context(), "held")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held()
+	for _, q := range []string{
+		`INSERT INTO dialogue_locks (key, node, expires) VALUES ('old', 'gone', clock_timestamp() - interval '2 hours')`,
+		`INSERT INTO nodes (id, heartbeat) VALUES ('gone', clock_timestamp() - interval '2 hours')`,
+	} {
+		if _, err := db.db.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.purgeLeases(t.Context()); err != nil || n != 1 {
+		t.Fatalf("purge: %d leases deleted, %v; want 1", n, err)
+	}
+	var leases, nodes int
+	db.db.QueryRowContext(t.Context(), `SELECT count(*) FROM dialogue_locks WHERE key IN ($1, $2)`, leaseKey("recent"), leaseKey("held")).Scan(&leases)
+	db.db.QueryRowContext(t.Context(), `SELECT count(*) FROM nodes`).Scan(&nodes)
+	if leases != 2 || nodes != 1 {
+		t.Errorf("after the purge: %d of the 2 recent leases, %d nodes (want this one)", leases, nodes)
+	}
 }
