@@ -47,6 +47,7 @@ func runServe(e *env, args []string) error {
 	allow := fs.String("webhook-allow", e.getenv("PARLEY_WEBHOOK_ALLOW"), "comma-separated hosts and CIDRs webhooks may reach (default: any)")
 	maxMemory := fs.Int("max-memory", 16<<10, "largest dialogue Memory in bytes")
 	retention := fs.Duration("query-retention", 30*24*time.Hour, "how long logged queries are kept (Autopilot's 30 days); 0 keeps them")
+	dialogueRetention := fs.Duration("dialogue-retention", 30*24*time.Hour, "how long ended dialogues are kept after their last turn; active ones are kept however old; 0 keeps them all")
 	logAllTurns := fs.Bool("log-turns", false, "log every turn of every channel with its trace, for the console's Dialogues page (the simulator's turns are always logged); written in the background, purged after --query-retention")
 	logTurns := fs.Bool("log-turn-queries", false, "log every message the NLU classifies as a Query, for assistants that log queries (costs about a quarter of the throughput; see BENCHMARKS.md); without it only the console simulator's messages are logged")
 	logLevel := fs.String("log-level", envOr(e, "PARLEY_LOG_LEVEL", "info"), "log level (debug, info, warn, error)")
@@ -123,7 +124,7 @@ func runServe(e *env, args []string) error {
 			{"addr", *addr}, {"data", *dir}, {"public-url", cmp.Or(*publicURL, "(from each request)")},
 			{"webhook-timeout", timeout.String()}, {"turn-timeout", turnTimeout.String()},
 			{"webhook-allow", cmp.Or(*allow, "(any; link-local refused)")}, {"max-memory", fmt.Sprint(*maxMemory)},
-			{"query-retention", retention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)}, {"log-turns", fmt.Sprint(*logAllTurns)},
+			{"query-retention", retention.String()}, {"dialogue-retention", dialogueRetention.String()}, {"keep-models", fmt.Sprint(*keepModels)}, {"cache-mb", fmt.Sprint(*cacheMB)}, {"log-turn-queries", fmt.Sprint(*logTurns)}, {"log-turns", fmt.Sprint(*logAllTurns)},
 			{"trusted-proxy", cmp.Or(strings.Join(proxies, ", "), "(none)")}, {"insecure-skip-signature", fmt.Sprint(*skipSignature)},
 			{"twilio-api-url", cmp.Or(*twilioAPI, "(Twilio's)")},
 			{"log-level", *logLevel}, {"log-format", *logFormat}, {"limits", cmp.Or(strings.Join(limitFlags, ", "), "(Autopilot's)")},
@@ -158,7 +159,10 @@ func runServe(e *env, args []string) error {
 	var background sync.WaitGroup
 	background.Go(func() { builder.Run(bgCtx) })
 	if *retention > 0 {
-		background.Go(func() { purgeQueries(bgCtx, db, *retention, log) })
+		background.Go(func() { purgeEveryHour(bgCtx, "queries", db.PurgeQueries, *retention, log) })
+	}
+	if *dialogueRetention > 0 {
+		background.Go(func() { purgeEveryHour(bgCtx, "ended dialogues", db.PurgeDialogues, *dialogueRetention, log) })
 	}
 	defer func() { stopBackground(); background.Wait() }()
 
@@ -265,20 +269,18 @@ func hostname() string {
 	return h + ":" + strconv.Itoa(os.Getpid())
 }
 
-// purgeQueries deletes logged queries older than retention, at start and
-// then every hour, until ctx is done.
-func purgeQueries(ctx context.Context, db interface {
-	PurgeQueries(ctx context.Context, before time.Time) (int64, error)
-}, retention time.Duration, log *slog.Logger) {
+// purgeEveryHour deletes what purge deletes (queries, ended dialogues)
+// older than retention, at start and then every hour, until ctx ends.
+func purgeEveryHour(ctx context.Context, what string, purge func(context.Context, time.Time) (int64, error), retention time.Duration, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := db.PurgeQueries(ctx, time.Now().Add(-retention))
+		n, err := purge(ctx, time.Now().Add(-retention))
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Warn("purge queries", "error", err)
+			log.Warn("purge "+what, "error", err)
 		case n > 0:
-			log.Info("purged queries", "count", n, "older_than", retention)
+			log.Info("purged "+what, "count", n, "older_than", retention)
 		}
 		select {
 		case <-ctx.Done():

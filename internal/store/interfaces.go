@@ -84,6 +84,9 @@ type Dialogues interface {
 	ActiveDialogue(ctx context.Context, assistantSID, channel, userID string) (*Dialogue, error)
 	Dialogue(ctx context.Context, accountSID, assistantSID, dialogueSID string) (*Dialogue, error)
 	SaveDialogue(ctx context.Context, d *Dialogue) error
+	// PurgeDialogues deletes the ended dialogues last saved before before,
+	// and returns how many it deleted; active ones stay, however old.
+	PurgeDialogues(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Queries holds the query log.

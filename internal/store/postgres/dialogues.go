@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -163,4 +164,26 @@ func dialogueConstraint(err error) error {
 		return fmt.Errorf("%w: another dialogue of this user is active (%w)", store.ErrConflict, err)
 	}
 	return constraint(err)
+}
+
+// PurgeDialogues deletes the ended dialogues last saved before before, a
+// thousand at a time so that no transaction holds the writer for long, and
+// returns how many it deleted. Active dialogues stay, however old.
+func (db *DB) PurgeDialogues(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res, err := db.db.ExecContext(ctx, `DELETE FROM dialogues WHERE id IN
+			(SELECT id FROM dialogues WHERE status <> 'active' AND date_updated < $1 LIMIT 1000)`, before.Unix())
+		if err != nil {
+			return total, fmt.Errorf("purge dialogues: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("purge dialogues: %w", err)
+		}
+		total += n
+		if n < 1000 {
+			return total, nil
+		}
+	}
 }

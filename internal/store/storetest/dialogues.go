@@ -3,8 +3,10 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/store"
@@ -238,5 +240,35 @@ func increment(t *testing.T, s Store, assistantSID string) error {
 			continue
 		}
 		return err
+	}
+}
+
+// testPurgeDialogues: ended dialogues older than the cut go, more than one
+// batch of them; active ones stay, however old; newer ended ones stay.
+func testPurgeDialogues(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "purge-dialogues")
+	a := namedAssistant(t, s, acct, "purge-dialogues")
+	var ended []*store.Dialogue
+	for i := range 1100 { // more than one batch
+		d := newDialogue(acct, a.SID, "sms", fmt.Sprintf("+1555%07d", i))
+		saveOK(t, s, d)
+		d.Status = store.DialogueEnded
+		saveOK(t, s, d)
+		ended = append(ended, d)
+	}
+	active := newDialogue(acct, a.SID, "sms", "+15559999999")
+	saveOK(t, s, active)
+	if n, err := s.PurgeDialogues(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("PurgeDialogues(an hour ago) = %d, %v; want 0: every dialogue is newer", n, err)
+	}
+	if n, err := s.PurgeDialogues(ctx, time.Now().Add(time.Hour)); err != nil || n != 1100 {
+		t.Errorf("PurgeDialogues(in an hour) = %d, %v; want the 1100 ended ones", n, err)
+	}
+	if _, err := s.Dialogue(ctx, acct.SID, a.SID, ended[0].SID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a purged dialogue: %v, want ErrNotFound", err)
+	}
+	if got := dialogueOK(t, s, active); got.Status != store.DialogueActive {
+		t.Errorf("the active dialogue after the purge: %+v", got)
 	}
 }
