@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,6 +99,7 @@ func runConsistency(cfg config, cc consistencyConfig, stdout, stderr io.Writer) 
 	client := &http.Client{Timeout: 30 * time.Second}
 	var dead atomic.Bool
 	acked := make([]int, cc.dialogues)
+	latencies := make([][]time.Duration, cc.dialogues) // of the acknowledged turns
 	lastSay := make([]int, cc.dialogues)
 	sids := make([]string, cc.dialogues)
 	var failures atomic.Int64
@@ -118,6 +120,7 @@ func runConsistency(cfg config, cc consistencyConfig, stdout, stderr io.Writer) 
 				// not acknowledge goes to the next one.
 				for try := range cc.nodes {
 					n := (i + try) % cc.nodes
+					began := time.Now()
 					say, dsid, err := countTurn(ctx, client, nodes[n].base, sid, token, user)
 					if err != nil {
 						if !(cc.kill && n == 0 && dead.Load()) {
@@ -127,6 +130,7 @@ func runConsistency(cfg config, cc consistencyConfig, stdout, stderr io.Writer) 
 						continue
 					}
 					acked[d]++
+					latencies[d] = append(latencies[d], time.Since(began))
 					lastSay[d], sids[d] = say, dsid
 					break
 				}
@@ -169,7 +173,13 @@ func runConsistency(cfg config, cc consistencyConfig, stdout, stderr io.Writer) 
 	if cc.kill {
 		fmt.Fprintf(stdout, ", node 1 killed (SIGKILL) halfway")
 	}
-	fmt.Fprintf(stdout, ": %d turns acknowledged in %.1f s (%.0f/s), %d webhook calls, %d failed requests.\n\n", totalAcked, took.Seconds(), float64(totalAcked)/took.Seconds(), totalCalls, failures.Load())
+	var all []time.Duration
+	for _, l := range latencies {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	fmt.Fprintf(stdout, ": %d turns acknowledged in %.1f s (%.0f/s; latency p50 %s, p99 %s), %d webhook calls, %d failed requests.\n\n",
+		totalAcked, took.Seconds(), float64(totalAcked)/took.Seconds(), percentile(all, 50).Round(10*time.Microsecond), percentile(all, 99).Round(10*time.Microsecond), totalCalls, failures.Load())
 	if len(wrong) > 0 || failures.Load() > 0 {
 		fmt.Fprintf(stdout, "**Not consistent**:\n\n")
 		for _, w := range wrong {
