@@ -214,3 +214,29 @@ func TestBuildWritesBesideDeleteAssistant(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolKeepsItsConnections: as many turns at once as the pool may open
+// connections for reuse them rather than opening new ones (a PostgreSQL
+// backend process each).
+func TestPoolKeepsItsConnections(t *testing.T) {
+	db, err := Open(t.Context(), freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	open := db.db.Stats().MaxOpenConnections
+	for range 5 {
+		var wg sync.WaitGroup
+		for range open {
+			wg.Go(func() {
+				if _, err := db.db.ExecContext(t.Context(), `SELECT pg_sleep(0.01)`); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if s := db.db.Stats(); s.MaxIdleClosed > 0 {
+		t.Errorf("%d connections closed for want of idle room (of %d open at most)", s.MaxIdleClosed, open)
+	}
+}

@@ -76,8 +76,13 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	where := fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db := stdlib.OpenDB(*cfg)
 	n := max(4, runtime.GOMAXPROCS(0))
+	// As many kept idle as may be open: a pool that closes what it cannot
+	// keep opens a connection (a PostgreSQL backend process) for every
+	// turn past the idle count, which cost two thirds of the throughput
+	// of 20 concurrent dialogues (BENCHMARKS.md). Idle ones close after
+	// five minutes.
 	db.SetMaxOpenConns(4 * n)
-	db.SetMaxIdleConns(n)
+	db.SetMaxIdleConns(4 * n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
