@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path"
 	"slices"
@@ -56,8 +57,11 @@ type Handler struct {
 	Builds interface{ Wake() }
 	Logger *slog.Logger
 	// PublicURL is the server's base URL as browsers reach it; an https one
-	// makes the session cookie Secure.
-	PublicURL string
+	// makes the session cookie Secure. Without it, the URL is the request's,
+	// with X-Forwarded-Proto and X-Forwarded-Host believed only from
+	// TrustedProxies (a proxy that terminates TLS makes the cookie Secure).
+	PublicURL      string
+	TrustedProxies []netip.Prefix
 	// Limiter, when set, refuses client addresses that failed to sign in
 	// too often (shared with the other surfaces).
 	Limiter *authlimit.Limiter

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -790,5 +791,36 @@ func TestBuildFailureShown(t *testing.T) {
 	_, body := s.get(t, page)
 	if !strings.Contains(body, `class="error-text">Training failed: &lt;no samples&gt;</span>`) || !strings.Contains(body, "<td>3 s</td>") {
 		t.Errorf("the failed build:\n%s", body)
+	}
+}
+
+// TestSecureCookieBehindProxy: the session cookie is Secure when a trusted
+// proxy says the browser reached it over TLS, and only then.
+func TestSecureCookieBehindProxy(t *testing.T) {
+	s := newSite(t)
+	mux := http.NewServeMux()
+	(&console.Handler{Store: s.db, Accounts: s.db, API: http.NotFoundHandler(),
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}).Register(mux)
+	for _, c := range []struct {
+		peer, proto string
+		secure      bool
+	}{
+		{"10.1.2.3:5000", "https", true},
+		{"10.1.2.3:5000", "", false},
+		{"192.0.2.7:5000", "https", false}, // not a trusted proxy
+	} {
+		req := httptest.NewRequest("POST", "/console/signin", strings.NewReader(url.Values{"AccountSid": {s.acct.SID}, "AuthToken": {s.acct.AuthToken}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.RemoteAddr = c.peer
+		if c.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", c.proto)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		cookies := rec.Result().Cookies()
+		if rec.Code != http.StatusSeeOther || len(cookies) != 1 || cookies[0].Secure != c.secure {
+			t.Errorf("from %s, X-Forwarded-Proto %q: %d, cookies %v; want Secure %v", c.peer, c.proto, rec.Code, cookies, c.secure)
+		}
 	}
 }

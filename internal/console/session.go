@@ -75,8 +75,8 @@ func (h *Handler) clearSession(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 }
 
-// secure reports whether the console is reached over TLS (directly, or as
-// the public URL says).
+// secure reports whether the console is reached over TLS: directly, as the
+// public URL says, or as a trusted proxy that terminates TLS says.
 func (h *Handler) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(h.PublicURL, "https://")
+	return strings.HasPrefix(h.baseURL(r), "https://")
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/channels/twiliohook"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -68,12 +69,5 @@ func (h *Handler) saveWebChat(w http.ResponseWriter, r *http.Request, acct store
 
 // baseURL is the server's base URL as the browser reached it.
 func (h *Handler) baseURL(r *http.Request) string {
-	if h.PublicURL != "" {
-		return strings.TrimSuffix(h.PublicURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return twiliohook.BaseURL(r, h.PublicURL, h.TrustedProxies)
 }
