@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -822,5 +823,71 @@ func TestSecureCookieBehindProxy(t *testing.T) {
 		if rec.Code != http.StatusSeeOther || len(cookies) != 1 || cookies[0].Secure != c.secure {
 			t.Errorf("from %s, X-Forwarded-Proto %q: %d, cookies %v; want Secure %v", c.peer, c.proto, rec.Code, cookies, c.secure)
 		}
+	}
+}
+
+// TestEveryRouteAuthAndCrossOrigin: every route the console registers
+// (read from its source, so a new one cannot be missed) sends a visitor
+// without a session to the sign-in page, and refuses a cross-site POST even
+// with a session, changing nothing.
+func TestEveryRouteAuthAndCrossOrigin(t *testing.T) {
+	src, err := os.ReadFile("console.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := regexp.MustCompile(`handle\("(GET|POST) (/console/[^"]*)", h\.signedIn`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 30 {
+		t.Fatalf("found %d signed-in routes in console.go; the pattern no longer matches its source", len(routes))
+	}
+	s := newSite(t)
+	s.signIn(t)
+	s.mustImport(t, "../../examples/pizza.json", "")
+	fill := strings.NewReplacer("{Assistant}", "pizza", "{Task}", "order", "{FieldType}", "Custom.SIZE", "{$}", "",
+		"{Sample}", "UF00000000000000000000000000000000", "{Field}", "UE00000000000000000000000000000000",
+		"{Value}", "UC00000000000000000000000000000000", "{Webhook}", "UM00000000000000000000000000000000",
+		"{Query}", "UH00000000000000000000000000000000", "{Dialogue}", "UK00000000000000000000000000000000")
+	anonymous := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	before, err := s.db.Assistant(t.Context(), s.acct.SID, "pizza")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range routes {
+		method, path := r[1], fill.Replace(r[2])
+		req, _ := http.NewRequestWithContext(t.Context(), method, s.URL+path, strings.NewReader("UniqueName=x&Actions=%7B%7D"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := anonymous.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/console/signin") {
+			t.Errorf("%s %s without a session: %d → %q, want the sign-in page", method, path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	for _, r := range routes {
+		if r[1] != "POST" {
+			continue
+		}
+		path := fill.Replace(r[2])
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", s.URL+path, strings.NewReader("UniqueName=x&Actions=%7B%7D"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := s.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site POST %s: %d, want 403", path, resp.StatusCode)
+		}
+	}
+	after, err := s.db.Assistant(t.Context(), s.acct.SID, "pizza")
+	if err != nil {
+		t.Fatalf("after the refused requests: %v", err)
+	}
+	if after.Revision != before.Revision {
+		t.Errorf("the refused requests changed the assistant: revision %d → %d", before.Revision, after.Revision)
 	}
 }
