@@ -28,7 +28,7 @@ type chat struct {
 	now time.Time
 }
 
-func start(t *testing.T) *chat {
+func start(t testing.TB) *chat {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
