@@ -82,7 +82,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		mux.Handle(pattern, protect.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'")
 			w.Header().Set("X-Content-Type-Options", "nosniff")
-			if err := f(w, r); err != nil {
+			if err := f(w, r); errors.Is(err, store.ErrNotFound) {
+				http.NotFound(w, r)
+			} else if err != nil {
 				h.logger().Error("console", "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
 				http.Error(w, "Something went wrong; the server's log says what (request id "+r.Header.Get("X-Request-Id")+").", http.StatusInternalServerError)
 			}
@@ -435,12 +437,8 @@ type assistantData struct {
 
 func (h *Handler) assistantPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	builds, err := h.Store.ModelBuilds(r.Context(), acct.SID, a.SID)
 	if err != nil {
@@ -475,12 +473,8 @@ func (h *Handler) assistant(w http.ResponseWriter, r *http.Request, acct store.A
 
 func (h *Handler) export(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	data, err := assistant.MarshalSchema(a)
 	if err != nil {

@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/dialogue"
@@ -18,12 +17,8 @@ type dialoguesData struct {
 
 func (h *Handler) dialogues(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	ref, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	ds, err := h.Store.RecentDialogues(r.Context(), acct.SID, ref.SID, 100)
 	if err != nil {
@@ -68,12 +63,8 @@ type dialogueData struct {
 
 func (h *Handler) dialoguePage(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	ref, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	ts, err := h.Store.DialogueTurns(r.Context(), acct.SID, ref.SID, r.PathValue("Dialogue"))
 	if err != nil {

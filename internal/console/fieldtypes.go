@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,12 +32,8 @@ func (h *Handler) loadFieldType(r *http.Request, acct store.Account) (*assistant
 
 func (h *Handler) fieldTypePage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
 	a, ft, err := h.loadFieldType(r, acct)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	p.Title, p.Account, p.Data = ft.UniqueName, acct.SID, fieldTypeData{A: a, FT: ft, Form: form}
 	if p.Flash == "" {
@@ -109,12 +104,8 @@ func (h *Handler) deleteFieldValue(w http.ResponseWriter, r *http.Request, acct 
 // confirmDeleteFieldType asks before a field type is deleted.
 func (h *Handler) confirmDeleteFieldType(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, ft, err := h.loadFieldType(r, acct)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	consolePath, _ := fieldTypePaths(r)
 	d := deleteData{Noun: "field type", Name: ft.UniqueName, SID: ft.SID, With: "values and synonyms",

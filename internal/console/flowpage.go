@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 
@@ -18,12 +17,8 @@ type flowData struct {
 
 func (h *Handler) flow(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	f := FlowGraph(a)
 	d := flowData{SID: a.SID, Name: a.UniqueName, SVG: f.SVG()}

@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -25,12 +24,8 @@ type queriesData struct {
 
 func (h *Handler) queriesPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page) error {
 	a, err := h.Store.AssistantOutline(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	qs, err := h.Store.Queries(r.Context(), acct.SID, a.SID)
 	if err != nil {
@@ -72,12 +67,8 @@ func (h *Handler) relabel(w http.ResponseWriter, r *http.Request, acct store.Acc
 	if err == nil {
 		q, err = h.Store.Query(r.Context(), acct.SID, ref.SID, r.PathValue("Query"))
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	task := r.PostForm.Get("Task")
 	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+asst+"/Tasks/"+url.PathEscape(task)+"/Samples",

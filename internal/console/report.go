@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"sync"
@@ -34,12 +33,8 @@ type reportData struct {
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	h.reports.mu.Lock()
 	if h.reports.byID == nil {

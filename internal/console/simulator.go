@@ -21,12 +21,8 @@ const simulatorChannel = "console"
 
 func (h *Handler) simulator(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	return h.render(w, http.StatusOK, "simulator", page{Title: "Simulator: " + a.UniqueName, Account: acct.SID, Data: a})
 }

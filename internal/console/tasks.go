@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,12 +39,8 @@ func (h *Handler) loadTask(r *http.Request, acct store.Account) (*assistant.Assi
 // actions.
 func (h *Handler) taskPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, actionsText string, form map[string]string) error {
 	a, t, err := h.loadTask(r, acct)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	d := taskData{A: a, T: t, Actions: actionsText, Form: form}
 	if d.Actions == "" {
@@ -183,12 +178,8 @@ type deleteData struct {
 // confirmDelete asks before an assistant is deleted.
 func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	back := "/console/assistants/" + url.PathEscape(a.SID)
 	return h.render(w, http.StatusOK, "delete", page{Title: "Delete " + a.UniqueName + "?", Account: acct.SID, Data: deleteData{
@@ -201,12 +192,8 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request, acct sto
 // defaults that redirect to it.
 func (h *Handler) confirmDeleteTask(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	a, t, err := h.loadTask(r, acct)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	consolePath, _ := taskPaths(r)
 	d := deleteData{Noun: "task", Name: t.UniqueName, SID: t.SID, With: "samples and fields",

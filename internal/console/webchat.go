@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,12 +43,8 @@ func (h *Handler) saveWebChat(w http.ResponseWriter, r *http.Request, acct store
 		return h.assistantPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, nil)
 	}
 	ref, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // ErrNotFound answers 404
 	}
 	origins, err := parseOrigins(r.PostForm.Get("Origins"))
 	if err != nil {
