@@ -223,6 +223,7 @@ func runServe(e *env, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "parley %s serving on %s (account %s)\n", Version, base, acct.SID)
+	fmt.Fprintf(e.stdout, "web console: %s/console/ (sign in with the account SID and auth token)\n", base)
 	fmt.Fprintf(e.stdout, "REST API: %s/v1/Assistants (HTTP Basic auth AccountSid:AuthToken)\n", base)
 	fmt.Fprintf(e.stdout, "custom channel: POST %s/v2/%s/{assistant}/custom/{channel} with UserId and Text\n", base, acct.SID)
 	fmt.Fprintf(e.stdout, "Twilio channels: %s/v1/%s/{assistant}/twilio-messaging, twilio-voice, twilio-chat (docs/channels.md)\n", base, acct.SID)

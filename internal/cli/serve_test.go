@@ -48,6 +48,10 @@ func TestServeExamples(t *testing.T) {
 	if base == "" {
 		t.Fatalf("no address printed; stderr: %s", stderr.String())
 	}
+	// The next lines say where the console and the API are.
+	if !lines.Scan() || lines.Text() != "web console: "+base+"/console/ (sign in with the account SID and auth token)" {
+		t.Errorf("the line after the address: %q", lines.Text())
+	}
 	go io.Copy(io.Discard, pr)
 
 	form := url.Values{"UserId": {"readme"}, "Text": {"hi"}, "Language": {"en-US"}}
