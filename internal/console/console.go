@@ -131,7 +131,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /console/assistants/{Assistant}/tasks", h.signedIn(h.createTask))
 	handle("GET /console/assistants/{Assistant}/tasks/{Task}", h.signedIn(h.task))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/actions", h.signedIn(h.saveActions))
-	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples", h.signedIn(h.addSample))
+	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples", h.signedIn(h.addSamples))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/samples/{Sample}/delete", h.signedIn(h.deleteSample))
 	handle("GET /console/assistants/{Assistant}/tasks/{Task}/delete", h.signedIn(h.confirmDeleteTask))
 	handle("POST /console/assistants/{Assistant}/tasks/{Task}/delete", h.signedIn(h.deleteTask))

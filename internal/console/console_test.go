@@ -348,16 +348,27 @@ func TestTaskEditing(t *testing.T) {
 	if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, "TaggedText-error") {
 		t.Errorf("an empty sample: %d", resp.StatusCode)
 	}
+	// Several at once, one per line: those refused stay in the editor with
+	// why, the others are added.
+	resp, body = s.post(t, page+"/tasks/greet/samples", url.Values{"TaggedText": {"good morning\r\n\n hi {nosuch} \nhowdy\n"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "2 samples added") || !strings.Contains(body, ">hi {nosuch}</textarea>") ||
+		!strings.Contains(body, "“hi {nosuch}”:") {
+		t.Errorf("samples with one refused: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = s.post(t, page+"/tasks/greet/samples", url.Values{"TaggedText": {"hey\nhey there"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), url.QueryEscape("2 samples added.")) {
+		t.Errorf("two samples: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	a, err := s.db.Assistant(t.Context(), s.acct.SID, "shop")
-	if err != nil || len(a.Tasks) != 1 || len(a.Tasks[0].Samples) != 1 {
+	if err != nil || len(a.Tasks) != 1 || len(a.Tasks[0].Samples) != 5 {
 		t.Fatalf("after adding: %+v, %v", a, err)
 	}
 	resp, _ = s.post(t, page+"/tasks/greet/samples/"+a.Tasks[0].Samples[0].SID+"/delete", nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("delete sample: %d", resp.StatusCode)
 	}
-	if a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop"); len(a.Tasks[0].Samples) != 0 {
-		t.Error("the sample is still there")
+	if a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop"); len(a.Tasks[0].Samples) != 4 {
+		t.Errorf("%d samples after the delete, want 4", len(a.Tasks[0].Samples))
 	}
 	// A model build, and the page that follows it.
 	resp, _ = s.post(t, page+"/builds", nil)

@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,22 +128,55 @@ func (h *Handler) saveActions(w http.ResponseWriter, r *http.Request, acct store
 	return nil
 }
 
-func (h *Handler) addSample(w http.ResponseWriter, r *http.Request, acct store.Account) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+// addSamples adds the samples of the form, one per line, each through the
+// REST API. Those refused stay in the editor with the API's message for
+// each; the others are added.
+func (h *Handler) addSamples(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		return h.taskPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read."}, "", nil)
+		return h.taskPage(w, r, acct, http.StatusBadRequest, page{Error: "The form could not be read (at most 1 MB)."}, "", nil)
 	}
-	text, lang := r.PostForm.Get("TaggedText"), strings.TrimSpace(r.PostForm.Get("Language"))
+	lang := strings.TrimSpace(r.PostForm.Get("Language"))
 	if lang == "" {
 		lang = "en-US"
 	}
-	consolePath, apiPath := taskPaths(r)
-	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/Samples", url.Values{"TaggedText": {text}, "Language": {lang}})
-	if status != http.StatusCreated {
-		return h.taskPage(w, r, acct, status, page{Fields: map[string]string{"TaggedText": apiErrorOf(body).Message}}, "", map[string]string{"TaggedText": text, "Language": lang})
+	var lines []string
+	for line := range strings.Lines(r.PostForm.Get("TaggedText")) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
 	}
-	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Sample added."), http.StatusSeeOther)
+	if len(lines) == 0 {
+		return h.taskPage(w, r, acct, http.StatusBadRequest, page{Fields: map[string]string{"TaggedText": "Write a sample, or several, one per line."}}, "", map[string]string{"Language": lang})
+	}
+	consolePath, apiPath := taskPaths(r)
+	var refused, why []string
+	status := http.StatusBadRequest
+	for _, line := range lines {
+		code, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/Samples", url.Values{"TaggedText": {line}, "Language": {lang}})
+		if code != http.StatusCreated {
+			refused, status = append(refused, line), code
+			why = append(why, fmt.Sprintf("“%s”: %s", line, apiErrorOf(body).Message))
+		}
+	}
+	added := len(lines) - len(refused)
+	if len(refused) > 0 {
+		p := page{Fields: map[string]string{"TaggedText": strings.Join(why, " ")}}
+		if added > 0 {
+			p.Flash = plural(added, "sample") + " added; those left below were refused."
+		}
+		return h.taskPage(w, r, acct, status, p, "", map[string]string{"TaggedText": strings.Join(refused, "\n"), "Language": lang})
+	}
+	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape(plural(added, "sample")+" added."), http.StatusSeeOther)
 	return nil
+}
+
+// plural is "1 sample" or "n samples".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func (h *Handler) deleteSample(w http.ResponseWriter, r *http.Request, acct store.Account) error {
