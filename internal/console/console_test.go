@@ -771,12 +771,10 @@ func TestBuildFailureShown(t *testing.T) {
 	s.signIn(t)
 	page := s.createAssistant(t, "shop")
 	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
-	b := &store.ModelBuild{AccountSID: s.acct.SID, AssistantSID: a.SID, UniqueName: "v1"}
+	// Created failed: an enqueued one would be claimed by the site's builder.
+	b := &store.ModelBuild{AccountSID: s.acct.SID, AssistantSID: a.SID, UniqueName: "v1", Status: store.BuildFailed,
+		ErrorCode: 90101, ErrorMessage: "Training failed: <no samples>", BuildDuration: 3}
 	if err := s.db.CreateModelBuild(t.Context(), b); err != nil {
-		t.Fatal(err)
-	}
-	b.Status, b.ErrorCode, b.ErrorMessage, b.BuildDuration = store.BuildFailed, 90101, "Training failed: <no samples>", 3
-	if err := s.db.UpdateModelBuild(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
 	_, body := s.get(t, page)
