@@ -736,6 +736,9 @@ func TestSettings(t *testing.T) {
 	if a.FriendlyName != "The store" || a.LogQueries || a.DevelopmentStage != "in-production" || a.CallbackURL != "https://example.com/built" || a.CallbackEvents != "model_build_completed" {
 		t.Errorf("saved: %+v", a)
 	}
+	if _, body := s.get(t, page+"/queries"); !strings.Contains(body, "does not log queries") {
+		t.Errorf("the queries page does not say that the assistant logs none:\n%s", body)
+	}
 	if _, body := s.get(t, page); !strings.Contains(body, `value="https://example.com/built"`) || strings.Contains(body, `name="PropsLogQueries" value="on" checked`) {
 		t.Errorf("the settings form does not show what is saved:\n%s", body)
 	}
@@ -745,6 +748,9 @@ func TestSettings(t *testing.T) {
 	a, _ = s.db.Assistant(t.Context(), s.acct.SID, "store")
 	if !a.LogQueries || a.CallbackURL != "" || a.CallbackEvents != "" || a.FriendlyName != "The store" {
 		t.Errorf("after emptying the callback: %+v", a)
+	}
+	if _, body := s.get(t, page+"/queries"); strings.Contains(body, "does not log queries") {
+		t.Errorf("the queries page says an assistant that logs queries does not")
 	}
 
 	for _, name := range []string{"greet", "bye"} {
