@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -238,5 +239,29 @@ func TestPoolKeepsItsConnections(t *testing.T) {
 	}
 	if s := db.db.Stats(); s.MaxIdleClosed > 0 {
 		t.Errorf("%d connections closed for want of idle room (of %d open at most)", s.MaxIdleClosed, open)
+	}
+}
+
+// TestPoolMaxConns: the URL's pool_max_conns sizes the pool and is not sent
+// to the server (which would refuse an unknown parameter); a bad value is
+// refused with its name.
+func TestPoolMaxConns(t *testing.T) {
+	dsn := freshSchema(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db, err := Open(t.Context(), dsn+sep+"pool_max_conns=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.db.Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("MaxOpenConnections %d, want 3", got)
+	}
+	for _, bad := range []string{"1", "many"} {
+		if _, err := Open(t.Context(), dsn+sep+"pool_max_conns="+bad); err == nil || !strings.Contains(err.Error(), "pool_max_conns") {
+			t.Errorf("pool_max_conns=%s: %v", bad, err)
+		}
 	}
 }

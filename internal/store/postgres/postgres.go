@@ -60,6 +60,22 @@ type Options struct {
 	Tracer pgx.QueryTracer
 }
 
+// poolSize is the number of connections a node may open: the URL's
+// pool_max_conns (the parameter pgxpool reads, taken out of those sent to
+// the server), else 4 × max(4, CPUs).
+func poolSize(cfg *pgx.ConnConfig) (int, error) {
+	v, ok := cfg.RuntimeParams["pool_max_conns"]
+	if !ok {
+		return 4 * max(4, runtime.GOMAXPROCS(0)), nil
+	}
+	delete(cfg.RuntimeParams, "pool_max_conns")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 {
+		return 0, fmt.Errorf("pool_max_conns=%q: want a number of connections, at least 2 (one beats while another runs a turn)", v)
+	}
+	return n, nil
+}
+
 // OpenWith is [Open] with options.
 func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
@@ -74,15 +90,18 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		cfg.ConnectTimeout = 5 * time.Second
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+	conns, err := poolSize(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", where, err)
+	}
 	db := stdlib.OpenDB(*cfg)
-	n := max(4, runtime.GOMAXPROCS(0))
 	// As many kept idle as may be open: a pool that closes what it cannot
 	// keep opens a connection (a PostgreSQL backend process) for every
 	// turn past the idle count, which cost two thirds of the throughput
 	// of 20 concurrent dialogues (BENCHMARKS.md). Idle ones close after
 	// five minutes.
-	db.SetMaxOpenConns(4 * n)
-	db.SetMaxIdleConns(4 * n)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
