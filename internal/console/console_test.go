@@ -377,7 +377,7 @@ func TestTaskEditing(t *testing.T) {
 	}
 	_, body = s.get(t, resp.Header.Get("Location"))
 	pending := strings.Contains(body, "status-enqueued") || strings.Contains(body, "status-building")
-	if !strings.Contains(body, "Model build started.") || !strings.Contains(body, `class="status-`) || pending != strings.Contains(body, `http-equiv="refresh"`) {
+	if !strings.Contains(body, "Model build started.") || !strings.Contains(body, `class="status-`) || pending != strings.Contains(body, `id="builds" data-pending`) || pending != strings.Contains(body, `static/builds.js`) {
 		t.Errorf("the assistant's page while a build waits:\n%s", body)
 	}
 	// Delete asks first.

@@ -136,10 +136,16 @@ async function audit(page) {
         await page.getByRole('link', { name: 'pizza', exact: true }).click();
         await page.getByRole('button', { name: 'Start a model build' }).click();
         await page.waitForSelector('.flash');
+        // What is being typed meanwhile stays: only the builds refresh.
+        await page.evaluate(() => { window.notReloaded = true; });
+        await page.getByLabel('New task\'s unique name').fill('typed_while_building');
         await page.waitForFunction(() => {
           const cells = [...document.querySelectorAll('td[class^="status-"]')];
           return cells.length > 0 && cells.every((c) => c.textContent.trim() === 'completed');
         }, null, { timeout: 30000 });
+        check(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded while the build ran');
+        check((await page.getByLabel('New task\'s unique name').inputValue()) === 'typed_while_building', 'the text typed meanwhile stays');
+        await page.getByLabel('New task\'s unique name').fill('');
         await shot('built');
 
         // The simulator: a message, the bot's answer and its trace.
