@@ -230,20 +230,12 @@ func blob(b []byte) any {
 // thousand at a time so that no transaction holds the writer for long, and
 // returns how many it deleted. Active dialogues stay, however old.
 func (db *DB) PurgeDialogues(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		res, err := db.w.ExecContext(ctx, `DELETE FROM dialogues WHERE id IN
-			(SELECT id FROM dialogues WHERE status <> 'active' AND date_updated < ? LIMIT 1000)`, before.Unix())
-		if err != nil {
-			return total, fmt.Errorf("purge dialogues: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, fmt.Errorf("purge dialogues: %w", err)
-		}
-		total += n
-		if n < 1000 {
-			return total, nil
-		}
+	n, err := store.DeleteInBatches(func() (sql.Result, error) {
+		return db.w.ExecContext(ctx, `DELETE FROM dialogues WHERE id IN
+			(SELECT id FROM dialogues WHERE status <> 'active' AND date_updated < ? LIMIT `+store.PurgeLimit+`)`, before.Unix())
+	})
+	if err != nil {
+		return n, fmt.Errorf("purge dialogues: %w", err)
 	}
+	return n, nil
 }

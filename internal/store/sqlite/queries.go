@@ -237,30 +237,18 @@ func (db *DB) deleteQueries(ctx context.Context, assistantSID string) error {
 // for no long transaction, and returns how many it deleted.
 func (db *DB) PurgeQueries(ctx context.Context, before time.Time) (int64, error) {
 	// The turn log goes with the queries.
-	for {
-		res, err := db.q.ExecContext(ctx, `DELETE FROM turns WHERE id IN
-			(SELECT id FROM turns WHERE date_created < ? LIMIT 1000)`, before.Unix())
-		if err != nil {
-			return 0, fmt.Errorf("purge turns: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n < 1000 {
-			break
-		}
+	if _, err := store.DeleteInBatches(func() (sql.Result, error) {
+		return db.q.ExecContext(ctx, `DELETE FROM turns WHERE id IN
+			(SELECT id FROM turns WHERE date_created < ? LIMIT `+store.PurgeLimit+`)`, before.Unix())
+	}); err != nil {
+		return 0, fmt.Errorf("purge turns: %w", err)
 	}
-	var total int64
-	for {
-		res, err := db.q.ExecContext(ctx, `DELETE FROM queries WHERE id IN
-			(SELECT id FROM queries WHERE date_created < ? LIMIT 1000)`, before.Unix())
-		if err != nil {
-			return total, fmt.Errorf("purge queries: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, fmt.Errorf("purge queries: %w", err)
-		}
-		total += n
-		if n < 1000 {
-			return total, nil
-		}
+	n, err := store.DeleteInBatches(func() (sql.Result, error) {
+		return db.q.ExecContext(ctx, `DELETE FROM queries WHERE id IN
+			(SELECT id FROM queries WHERE date_created < ? LIMIT `+store.PurgeLimit+`)`, before.Unix())
+	})
+	if err != nil {
+		return n, fmt.Errorf("purge queries: %w", err)
 	}
+	return n, nil
 }
