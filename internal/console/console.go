@@ -107,6 +107,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /console/assistants/{Assistant}/delete", h.signedIn(h.confirmDelete))
 	handle("POST /console/assistants/{Assistant}/delete", h.signedIn(h.deleteAssistant))
 	handle("POST /console/assistants/{Assistant}/builds", h.signedIn(h.startBuild))
+	handle("GET /console/assistants/{Assistant}/restore", h.signedIn(h.confirmRestore))
+	handle("POST /console/assistants/{Assistant}/restore", h.signedIn(h.restore))
 	handle("GET /console/assistants/{Assistant}/simulator", h.signedIn(h.simulator))
 	handle("GET /console/assistants/{Assistant}/queries", h.signedIn(h.queries))
 	handle("GET /console/assistants/{Assistant}/understanding", h.signedIn(h.report))
@@ -215,7 +217,7 @@ func parsePages() map[string]*template.Template {
 		},
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype", "flow", "dialogues", "dialogue"} {
+	for _, name := range []string{"signin", "assistants", "assistant", "task", "delete", "simulator", "queries", "report", "fieldtype", "flow", "dialogues", "dialogue", "restore"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages

@@ -952,3 +952,41 @@ func TestEveryPageOfEveryFixture(t *testing.T) {
 	}
 	t.Logf("%d pages of %d assistants, each chatted with; %d webhook calls", pages, len(heads), calls.Load())
 }
+
+// TestRestore: after a confirmation naming the build, the assistant goes
+// back to what its last completed model build trained on; without one,
+// the page says there is none.
+func TestRestore(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	page := s.createAssistant(t, "shop")
+	if resp, body := s.get(t, page+"/restore"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "no completed model build") {
+		t.Errorf("restore without a build: %d", resp.StatusCode)
+	}
+	s.post(t, page+"/tasks", url.Values{"UniqueName": {"greet"}})
+	s.post(t, page+"/tasks/greet/samples", url.Values{"TaggedText": {"hello"}})
+	s.post(t, page+"/builds", nil)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+		if b, err := s.db.LatestCompletedModelBuild(t.Context(), a.SID); err == nil && b != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the model build did not complete")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.post(t, page+"/tasks", url.Values{"UniqueName": {"later"}})
+	resp, body := s.get(t, page+"/restore")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="`+page+`/restore"`) || !strings.Contains(body, "Every change made since is undone") {
+		t.Fatalf("the restore confirmation: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, _ := s.post(t, page+"/restore", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("restore: %d", resp.StatusCode)
+	}
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	if len(a.Tasks) != 1 || a.Tasks[0].UniqueName != "greet" || len(a.Tasks[0].Samples) != 1 {
+		t.Errorf("after the restore: %+v", a.Tasks)
+	}
+}

@@ -235,7 +235,7 @@ async function audit(page) {
       for (const where of ['/console/assistants', '/console/assistants/pizza', '/console/assistants/pizza/tasks/order',
         '/console/assistants/pizza/field-types/Custom.SIZE', '/console/assistants/pizza/simulator', '/console/assistants/pizza/dialogues',
         '/console/assistants/pizza/queries', '/console/assistants/pizza/understanding', '/console/assistants/pizza/flow',
-        '/console/assistants/pizza/tasks/order/delete']) {
+        '/console/assistants/pizza/tasks/order/delete', '/console/assistants/pizza/restore']) {
         await page.goto(base + where);
         const problems = await audit(page);
         check(problems.length === 0, where + ' (' + name + '): ' + problems.join('; '));
