@@ -15,6 +15,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -140,7 +141,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{w: w, now: time.Now, path: path}
 	// Migrate on the writer first: it switches the file to WAL mode before
 	// any query-only connection opens.
-	if err := migrate(ctx, w, migrationFiles, "migrations"); err != nil {
+	if err := migrateWhenFree(ctx, w, migrationFiles, "migrations"); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -188,7 +189,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	q.SetMaxOpenConns(1)
 	db.q = q
-	if err := migrate(ctx, q, queryLogFiles, "querylog"); err != nil {
+	if err := migrateWhenFree(ctx, q, queryLogFiles, "querylog"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open query log %s: %w", qpath, err)
 	}
@@ -371,3 +372,23 @@ func (u *update) exec(ctx context.Context, tx *sql.Tx, table, sid string) error 
 
 // The SQLite store is a whole backend.
 var _ store.Store = (*DB)(nil)
+
+// migrateWhenFree is migrate, tried again for up to busyTimeout while the
+// file is busy: processes that open one new file at once race to switch it
+// to WAL mode, and the switch does not wait for the busy timeout as
+// statements do.
+func migrateWhenFree(ctx context.Context, w *sql.DB, fsys embed.FS, dir string) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := migrate(ctx, w, fsys, dir)
+		e, ok := errors.AsType[*sqlite.Error](err)
+		if !ok || e.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
