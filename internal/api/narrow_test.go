@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -101,5 +103,97 @@ func TestRequestsReadNoWholeAssistant(t *testing.T) {
 		if n := counter.n.Load() - before; n != 0 {
 			t.Errorf("%s %s read the whole assistant %d times", rq.method, rq.path, n)
 		}
+	}
+}
+
+// rowCounter counts the logged queries the store hands out.
+type rowCounter struct {
+	*sqlite.DB
+	rows atomic.Int32
+}
+
+func (c *rowCounter) Queries(ctx context.Context, accountSID, assistantSID string, f store.QueryFilter) ([]store.Query, error) {
+	qs, err := c.DB.Queries(ctx, accountSID, assistantSID, f)
+	c.rows.Add(int32(len(qs)))
+	return qs, err
+}
+
+// TestQueryListReadsItsPage: a page of the Queries list reads its own rows
+// from the log (and one more), not the 30 days of it before and after;
+// following next_page_url walks the filtered list in creation order.
+func TestQueryListReadsItsPage(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
+	if err := db.CreateAccount(t.Context(), acct); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.ImportAssistant(t.Context(), &assistant.Assistant{AccountSID: acct.SID, UniqueName: "shop", FriendlyName: "shop", LogQueries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []*store.Query
+	for i := range 2000 {
+		lang := "en-US"
+		if i%2 == 1 {
+			lang = "es-MX"
+		}
+		batch = append(batch, &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: lang, Query: fmt.Sprintf("q%d", i)})
+	}
+	if n, err := db.CreateQueries(t.Context(), batch); err != nil || n != len(batch) {
+		t.Fatalf("CreateQueries: %d, %v", n, err)
+	}
+	hooks, _ := webhook.New(webhook.Options{})
+	eng := dialogue.New(db, hooks, dialogue.Options{})
+	t.Cleanup(func() { eng.Close() })
+	counter := &rowCounter{DB: db}
+	mux := http.NewServeMux()
+	(&api.Server{Store: counter, Engine: eng}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	next := srv.URL + "/v1/Assistants/shop/Queries?Language=es-MX&PageSize=150&Page=5&PageToken=PT800"
+	var got []string
+	for pages := 0; next != ""; pages++ {
+		if pages > 3 {
+			t.Fatal("more pages than the filtered list holds")
+		}
+		before := counter.rows.Load()
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", next, nil)
+		req.SetBasicAuth(acct.SID, acct.AuthToken)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Queries []struct {
+				Query string `json:"query"`
+			} `json:"queries"`
+			Meta struct {
+				NextPageURL *string `json:"next_page_url"`
+			} `json:"meta"`
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", next, resp.StatusCode)
+		}
+		if n := counter.rows.Load() - before; n > 151 {
+			t.Errorf("a page of 150 read %d rows", n)
+		}
+		for _, q := range body.Queries {
+			got = append(got, q.Query)
+		}
+		next = ""
+		if body.Meta.NextPageURL != nil {
+			next = *body.Meta.NextPageURL
+		}
+	}
+	// The es-MX queries are the odd ones, 1000 of them: from the 801st on.
+	if len(got) != 200 || got[0] != "q1601" || got[199] != "q1999" {
+		t.Errorf("%d queries, from %q to %q; want 200, q1601 to q1999", len(got), got[0], got[len(got)-1])
 	}
 }

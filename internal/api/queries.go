@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/dialogue"
@@ -72,22 +71,16 @@ func (s *Server) listQueries(w http.ResponseWriter, r *request) error {
 		}
 		build = b.SID
 	}
-	all, err := s.Store.Queries(r.Context(), r.account.SID, ref.SID)
-	if err != nil {
-		return storeError(r, "query", "", err)
-	}
-	// The log keeps the newest first; lists are in creation order.
-	slices.Reverse(all)
-	var qs []store.Query
-	for _, x := range all {
-		if (q.Get("Language") == "" || x.Language == q.Get("Language")) &&
-			(build == "" || x.ModelBuildSID == build) &&
-			(q.Get("Status") == "" || x.Status == q.Get("Status")) &&
-			(q.Get("DialogueSid") == "" || x.DialogueSID == q.Get("DialogueSid")) {
-			qs = append(qs, x)
+	// Lists are in creation order; the store reads the page's rows only.
+	f := store.QueryFilter{Language: q.Get("Language"), ModelBuildSID: build, Status: q.Get("Status"), DialogueSID: q.Get("DialogueSid"), Oldest: true}
+	return writeFetchedList(w, r, "queries", func(offset, limit int) ([]store.Query, error) {
+		f.Offset, f.Limit = offset, limit
+		qs, err := s.Store.Queries(r.Context(), r.account.SID, ref.SID, f)
+		if err != nil {
+			return nil, storeError(r, "query", "", err)
 		}
-	}
-	return writeList(w, r, "queries", qs, r.queryJSON)
+		return qs, nil
+	}, r.queryJSON)
 }
 
 // createQuery classifies an utterance with the assistant's newest model (or

@@ -990,3 +990,37 @@ func TestRestore(t *testing.T) {
 		t.Errorf("after the restore: %+v", a.Tasks)
 	}
 }
+
+// TestQueriesPages: the queries page shows a hundred at a time, the newest
+// first, with links to older and newer ones, and can show only those
+// pending review.
+func TestQueriesPages(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	page := s.createAssistant(t, "shop")
+	a, _ := s.db.Assistant(t.Context(), s.acct.SID, "shop")
+	var batch []*store.Query
+	for i := range 250 {
+		batch = append(batch, &store.Query{AccountSID: s.acct.SID, AssistantSID: a.SID, Language: "en-US", Query: fmt.Sprintf("question %d", i)})
+	}
+	if _, err := s.db.CreateQueries(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.UpdateQuery(t.Context(), s.acct.SID, a.SID, batch[249].SID, store.QueryPatch{Status: new("reviewed")}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := s.get(t, page+"/queries")
+	if !strings.Contains(body, "1–100, the newest first") || !strings.Contains(body, "<td>question 249</td>") || strings.Contains(body, "<td>question 149</td>") ||
+		!strings.Contains(body, `href="/console/assistants/`+a.SID+`/queries?page=1">Older</a>`) || strings.Contains(body, ">Newer</a>") {
+		t.Errorf("the first page:\n%s", body)
+	}
+	_, body = s.get(t, page+"/queries?page=2")
+	if !strings.Contains(body, "201–250") || !strings.Contains(body, "<td>question 0</td>") || strings.Contains(body, ">Older</a>") || !strings.Contains(body, ">Newer</a>") {
+		t.Errorf("the last page:\n%s", body)
+	}
+	_, body = s.get(t, page+"/queries?status=pending-review")
+	if !strings.Contains(body, "Pending review only") || strings.Contains(body, "<td>question 249</td>") || !strings.Contains(body, "<td>question 248</td>") ||
+		!strings.Contains(body, "queries?page=1&amp;status=pending-review") {
+		t.Errorf("pending review only:\n%s", body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/store"
@@ -20,18 +21,52 @@ type queryRow struct {
 type queriesData struct {
 	A       *assistant.Assistant
 	Queries []queryRow
+	// Pending shows the queries pending review only; Page is the page
+	// shown (0: the newest), Older whether older queries follow.
+	Pending     bool
+	Page        int
+	Older       bool
+	Prev, Next  string // the links to the newer and older pages
+	First, Last int    // the positions of the page's first and last queries
 }
+
+// queriesPerPage is how many queries the queries page shows at once; it
+// reads no more than those (and one to tell whether older ones follow).
+const queriesPerPage = 100
 
 func (h *Handler) queriesPage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page) error {
 	a, err := h.Store.AssistantOutline(r.Context(), acct.SID, r.PathValue("Assistant"))
 	if err != nil {
 		return err // ErrNotFound answers 404
 	}
-	qs, err := h.Store.Queries(r.Context(), acct.SID, a.SID)
+	d := queriesData{A: a, Pending: r.URL.Query().Get("status") == "pending-review"}
+	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	d.Page = max(d.Page, 0)
+	f := store.QueryFilter{Offset: d.Page * queriesPerPage, Limit: queriesPerPage + 1}
+	if d.Pending {
+		f.Status = "pending-review"
+	}
+	qs, err := h.Store.Queries(r.Context(), acct.SID, a.SID, f)
 	if err != nil {
 		return err
 	}
-	d := queriesData{A: a}
+	if len(qs) > queriesPerPage {
+		d.Older, qs = true, qs[:queriesPerPage]
+	}
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
+		if d.Pending {
+			v.Set("status", "pending-review")
+		}
+		return "/console/assistants/" + url.PathEscape(a.SID) + "/queries?" + v.Encode()
+	}
+	if d.Page > 0 {
+		d.Prev = link(d.Page - 1)
+	}
+	if d.Older {
+		d.Next = link(d.Page + 1)
+	}
+	d.First, d.Last = f.Offset+1, f.Offset+len(qs)
 	for _, q := range qs {
 		row := queryRow{Query: q}
 		var res struct {

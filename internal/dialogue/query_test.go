@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/nlu"
+	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -49,7 +50,7 @@ func TestQuery(t *testing.T) {
 		t.Errorf("exact sample (-want +got):\n%s", diff)
 	}
 	// The assistant logs queries (the schema's default): the query is kept.
-	logged, err := db.Queries(ctx, testAccount, mustRef(t, db, "pizza"))
+	logged, err := db.Queries(ctx, testAccount, mustRef(t, db, "pizza"), store.QueryFilter{})
 	if err != nil || len(logged) != 1 || logged[0].SID != got.SID || logged[0].Query != "I want a large pizza" ||
 		string(logged[0].Results) != `{"task":"order","fields":[{"name":"size","value":"large","type":"Custom.SIZE"}],"confidence":1,"next_best_task":""}` {
 		t.Errorf("logged queries: %+v (%v)", logged, err)
@@ -142,7 +143,7 @@ func TestTurnsAreLoggedAsQueries(t *testing.T) {
 	if err := eng.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Queries(ctx, testAccount, a.SID)
+	got, err := db.Queries(ctx, testAccount, a.SID, store.QueryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestQueryLogAskedOnly(t *testing.T) {
 	if err := eng.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Queries(ctx, testAccount, a.SID)
+	got, err := db.Queries(ctx, testAccount, a.SID, store.QueryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

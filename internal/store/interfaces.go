@@ -94,7 +94,9 @@ type Queries interface {
 	CreateQuery(ctx context.Context, q *Query) error
 	CreateQueries(ctx context.Context, qs []*Query) (int, error)
 	Query(ctx context.Context, accountSID, assistantSID, sid string) (*Query, error)
-	Queries(ctx context.Context, accountSID, assistantSID string) ([]Query, error)
+	// Queries lists an assistant's logged queries that f lets through, in
+	// f's order and window: a page reads its own rows, not the whole log.
+	Queries(ctx context.Context, accountSID, assistantSID string, f QueryFilter) ([]Query, error)
 	UpdateQuery(ctx context.Context, accountSID, assistantSID, sid string, p QueryPatch) (*Query, error)
 	DeleteQuery(ctx context.Context, accountSID, assistantSID, sid string) error
 	PurgeQueries(ctx context.Context, before time.Time) (int64, error)

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -221,4 +222,42 @@ type DialogueSummary struct {
 	Turns       int
 	LastInput   string
 	First, Last time.Time
+}
+
+// QueryFilter narrows a list of logged queries: each string field, when not
+// empty, must match. The list is newest first (oldest first with Oldest),
+// starts at Offset and holds at most Limit queries (0: all).
+type QueryFilter struct {
+	Language, ModelBuildSID, Status, DialogueSID string
+	Oldest                                       bool
+	Offset, Limit                                int
+}
+
+// SQL returns the conditions of f to append to a WHERE clause (each
+// starting with AND), the ORDER BY, LIMIT and OFFSET that follow it, and
+// their arguments; placeholder(n) is the SQL of the nth argument, counted
+// from first.
+func (f QueryFilter) SQL(first int, placeholder func(n int) string) (where, tail string, args []any) {
+	var b strings.Builder
+	for _, c := range []struct{ column, value string }{
+		{"language", f.Language}, {"model_build_sid", f.ModelBuildSID}, {"status", f.Status}, {"dialogue_sid", f.DialogueSID},
+	} {
+		if c.value != "" {
+			b.WriteString(" AND " + c.column + " = " + placeholder(first+len(args)))
+			args = append(args, c.value)
+		}
+	}
+	tail = " ORDER BY id DESC"
+	if f.Oldest {
+		tail = " ORDER BY id"
+	}
+	if f.Limit > 0 {
+		tail += " LIMIT " + placeholder(first+len(args)) + " OFFSET " + placeholder(first+len(args)+1)
+		args = append(args, f.Limit, f.Offset)
+	} else if f.Offset > 0 {
+		// Every row from Offset: a LIMIT no list reaches.
+		tail += " LIMIT " + placeholder(first+len(args)) + " OFFSET " + placeholder(first+len(args)+1)
+		args = append(args, int64(1)<<62, f.Offset)
+	}
+	return b.String(), tail, args
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -134,9 +135,10 @@ func scanQuery(s scanner) (*store.Query, error) {
 }
 
 // Queries returns the assistant's logged queries, newest first.
-func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error) {
+func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string, f store.QueryFilter) ([]store.Query, error) {
+	where, tail, args := f.SQL(3, func(n int) string { return "$" + strconv.Itoa(n) })
 	rows, err := db.db.QueryContext(ctx, `SELECT `+queryColumns+`
-		FROM queries WHERE account_sid = $1 AND assistant_sid = $2 ORDER BY id DESC`, accountSID, assistantSID)
+		FROM queries WHERE account_sid = $1 AND assistant_sid = $2`+where+tail, append([]any{accountSID, assistantSID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list queries: %w", err)
 	}

@@ -137,9 +137,10 @@ func scanQuery(s scanner) (*store.Query, error) {
 }
 
 // Queries returns the assistant's logged queries, newest first.
-func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string) ([]store.Query, error) {
+func (db *DB) Queries(ctx context.Context, accountSID, assistantSID string, f store.QueryFilter) ([]store.Query, error) {
+	where, tail, args := f.SQL(3, func(int) string { return "?" })
 	rows, err := db.q.QueryContext(ctx, `SELECT `+queryColumns+`
-		FROM queries WHERE account_sid = ? AND assistant_sid = ? ORDER BY id DESC`, accountSID, assistantSID)
+		FROM queries WHERE account_sid = ? AND assistant_sid = ?`+where+tail, append([]any{accountSID, assistantSID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list queries: %w", err)
 	}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func testQueries(t *testing.T, s Store) {
 	if err := s.CreateQuery(t.Context(), q2); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Queries(t.Context(), acct.SID, a.SID)
+	got, err := s.Queries(t.Context(), acct.SID, a.SID, store.QueryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func testQueries(t *testing.T, s Store) {
 	if err != nil || n != 2 {
 		t.Fatalf("CreateQueries = %d, %v; want 2 stored (one assistant is gone)", n, err)
 	}
-	got, err = s.Queries(t.Context(), acct.SID, a.SID)
+	got, err = s.Queries(t.Context(), acct.SID, a.SID, store.QueryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func testQueries(t *testing.T, s Store) {
 	other := newAccount(t, s, "queries-other")
 	err = s.CreateQuery(t.Context(), &store.Query{AccountSID: other.SID, AssistantSID: a.SID, Language: "en-US", Query: "x"})
 	wantErr(t, "CreateQuery for another account's assistant", err, store.ErrNotFound)
-	if got, err := s.Queries(t.Context(), other.SID, a.SID); err != nil || len(got) != 0 {
+	if got, err := s.Queries(t.Context(), other.SID, a.SID, store.QueryFilter{}); err != nil || len(got) != 0 {
 		t.Errorf("another account sees %d queries (%v)", len(got), err)
 	}
 }
@@ -183,7 +184,7 @@ func testQueryEdits(t *testing.T, s Store) {
 		_, err := s.Query(ctx, acct.SID, a.SID, q.SID)
 		wantErr(t, "Query after delete", err, store.ErrNotFound)
 		wantErr(t, "DeleteQuery again", s.DeleteQuery(ctx, acct.SID, a.SID, q.SID), store.ErrNotFound)
-		got, err := s.Queries(ctx, acct.SID, a.SID)
+		got, err := s.Queries(ctx, acct.SID, a.SID, store.QueryFilter{})
 		if err != nil {
 			t.Fatalf("Queries: %v", err)
 		}
@@ -208,7 +209,66 @@ func testPurgeQueries(t *testing.T, s Store) {
 	if n, err := s.PurgeQueries(t.Context(), time.Now().Add(time.Hour)); err != nil || n != 1500 {
 		t.Errorf("PurgeQueries(in an hour) = %d, %v; want 1500", n, err)
 	}
-	if got, err := s.Queries(t.Context(), acct.SID, a.SID); err != nil || len(got) != 0 {
+	if got, err := s.Queries(t.Context(), acct.SID, a.SID, store.QueryFilter{}); err != nil || len(got) != 0 {
 		t.Errorf("%d queries left (%v)", len(got), err)
+	}
+}
+
+// testQueryFilter: a list of queries narrowed by language, model build,
+// status and dialogue, in either order, a window of it at a time.
+func testQueryFilter(t *testing.T, s Store) {
+	ctx := t.Context()
+	acct := newAccount(t, s, "query-filter")
+	a := namedAssistant(t, s, acct, "query-filter")
+	const dialogue = "UK0123456789abcdef0123456789abcdef"
+	var all []*store.Query // oldest first
+	for i := range 12 {
+		q := &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: fmt.Sprintf("q%d", i)}
+		if i%3 == 0 {
+			q.Language = "es-MX"
+		}
+		if i%4 == 0 {
+			q.DialogueSID = dialogue
+		}
+		if err := s.CreateQuery(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if _, err := s.UpdateQuery(ctx, acct.SID, a.SID, q.SID, store.QueryPatch{Status: new("reviewed")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all = append(all, q)
+	}
+	texts := func(qs []store.Query) []string {
+		var out []string
+		for _, q := range qs {
+			out = append(out, q.Query)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		f    store.QueryFilter
+		want []string
+	}{
+		{"all, newest first", store.QueryFilter{}, []string{"q11", "q10", "q9", "q8", "q7", "q6", "q5", "q4", "q3", "q2", "q1", "q0"}},
+		{"oldest first, a window", store.QueryFilter{Oldest: true, Offset: 2, Limit: 3}, []string{"q2", "q3", "q4"}},
+		{"newest first, a window", store.QueryFilter{Offset: 10, Limit: 5}, []string{"q1", "q0"}},
+		{"past the end", store.QueryFilter{Offset: 12, Limit: 5}, nil},
+		{"from an offset, to the end", store.QueryFilter{Oldest: true, Offset: 9}, []string{"q9", "q10", "q11"}},
+		{"language", store.QueryFilter{Language: "es-MX", Oldest: true}, []string{"q0", "q3", "q6", "q9"}},
+		{"status", store.QueryFilter{Status: "pending-review", Limit: 2}, []string{"q11", "q9"}},
+		{"dialogue and status", store.QueryFilter{DialogueSID: dialogue, Status: "reviewed", Oldest: true}, []string{"q0", "q4", "q8"}},
+		{"language and status, a window", store.QueryFilter{Language: "en-US", Status: "reviewed", Oldest: true, Offset: 1, Limit: 2}, []string{"q4", "q8"}},
+		{"a model build no query has", store.QueryFilter{ModelBuildSID: "UG0123456789abcdef0123456789abcdef"}, nil},
+	} {
+		got, err := s.Queries(ctx, acct.SID, a.SID, c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if diff := cmp.Diff(c.want, texts(got)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
 	}
 }

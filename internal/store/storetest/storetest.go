@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("claim-model-build", func(t *testing.T) { testClaimModelBuild(t, open(t)) })
 	t.Run("queries", func(t *testing.T) { testQueries(t, open(t)) })
 	t.Run("purge-queries", func(t *testing.T) { testPurgeQueries(t, open(t)) })
+	t.Run("query-filter", func(t *testing.T) { testQueryFilter(t, open(t)) })
 	t.Run("purge-dialogues", func(t *testing.T) { testPurgeDialogues(t, open(t)) })
 	t.Run("query-edits", func(t *testing.T) { testQueryEdits(t, open(t)) })
 	t.Run("web-chats", func(t *testing.T) { testWebChats(t, open(t)) })
