@@ -37,6 +37,8 @@ var staticFiles embed.FS
 type Store interface {
 	store.Accounts
 	store.Assistants
+	store.Tasks
+	store.FieldTypes
 	store.ModelBuilds
 	store.Queries
 	store.Webhooks

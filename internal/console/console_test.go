@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/builds"
 	"github.com/parleyhq/parley/internal/channels/webchat"
@@ -1022,5 +1023,53 @@ func TestQueriesPages(t *testing.T) {
 	if !strings.Contains(body, "Pending review only") || strings.Contains(body, "<td>question 249</td>") || !strings.Contains(body, "<td>question 248</td>") ||
 		!strings.Contains(body, "queries?page=1&amp;status=pending-review") {
 		t.Errorf("pending review only:\n%s", body)
+	}
+}
+
+// wholeReads counts the reads of whole assistants.
+type wholeReads struct {
+	*sqlite.DB
+	n atomic.Int32
+}
+
+func (c *wholeReads) Assistant(ctx context.Context, accountSID, sidOrUniqueName string) (*assistant.Assistant, error) {
+	c.n.Add(1)
+	return c.DB.Assistant(ctx, accountSID, sidOrUniqueName)
+}
+
+// TestTaskPagesReadOneTask: a task's page and a field type's page read
+// that task or field type, not every sample and value of the assistant.
+func TestTaskPagesReadOneTask(t *testing.T) {
+	s := newSite(t)
+	s.signIn(t)
+	s.mustImport(t, "../../examples/pizza.json", "")
+	counter := &wholeReads{DB: s.db}
+	mux := http.NewServeMux()
+	(&console.Handler{Store: counter, Accounts: s.db, API: http.NotFoundHandler()}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(s.URL + "/console/")
+	for _, p := range []string{"/console/assistants/pizza/tasks/order", "/console/assistants/pizza/field-types/Custom.SIZE"} {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+p, nil)
+		for _, c := range s.client.Jar.Cookies(u) {
+			req.AddCookie(c)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<h1") {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if n := counter.n.Swap(0); n != 0 {
+			t.Errorf("%s read the whole assistant %d times", p, n)
+		}
+	}
+	// The task's page still shows its samples and the other tasks' names.
+	_, body := s.get(t, "/console/assistants/pizza/tasks/order")
+	if !strings.Contains(body, "<td>a {size} pizza</td>") || !strings.Contains(body, `<option value="Custom.TOPPING">`) {
+		t.Errorf("the task page lacks its samples or the field types:\n%s", body)
 	}
 }

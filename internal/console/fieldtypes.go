@@ -16,18 +16,14 @@ type fieldTypeData struct {
 	Form map[string]string
 }
 
-// loadFieldType reads the path's assistant, whole, and field type.
+// loadFieldType reads the path's field type, whole, with the head of its
+// assistant.
 func (h *Handler) loadFieldType(r *http.Request, acct store.Account) (*assistant.Assistant, *assistant.FieldType, error) {
-	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	a, err := h.Store.AssistantFieldType(r.Context(), acct.SID, r.PathValue("Assistant"), r.PathValue("FieldType"))
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := range a.FieldTypes {
-		if a.FieldTypes[i].UniqueName == r.PathValue("FieldType") || a.FieldTypes[i].SID == r.PathValue("FieldType") {
-			return a, &a.FieldTypes[i], nil
-		}
-	}
-	return nil, nil, store.ErrNotFound
+	return a, &a.FieldTypes[0], nil
 }
 
 func (h *Handler) fieldTypePage(w http.ResponseWriter, r *http.Request, acct store.Account, status int, p page, form map[string]string) error {
@@ -107,10 +103,15 @@ func (h *Handler) confirmDeleteFieldType(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err // ErrNotFound answers 404
 	}
+	// The fields of every task (a rare page: it may read them all).
+	whole, err := h.Store.Assistant(r.Context(), acct.SID, a.SID)
+	if err != nil {
+		return err
+	}
 	consolePath, _ := fieldTypePaths(r)
 	d := deleteData{Noun: "field type", Name: ft.UniqueName, SID: ft.SID, With: "values and synonyms",
 		Action: consolePath + "/delete", Back: consolePath}
-	for _, t := range a.Tasks {
+	for _, t := range whole.Tasks {
 		for _, f := range t.Fields {
 			if f.FieldType == ft.UniqueName || f.FieldType == ft.SID {
 				d.NamedBy = append(d.NamedBy, "field "+f.UniqueName+" of task "+t.UniqueName+" (delete it first)")

@@ -22,17 +22,25 @@ type taskData struct {
 	Form     map[string]string
 }
 
-// loadTask reads the path's assistant, whole, and task.
+// loadTask reads the path's task, whole, and the outline of its assistant
+// (the other tasks' names and actions, the field types' names): a task's
+// page does not read every sample of the assistant.
 func (h *Handler) loadTask(r *http.Request, acct store.Account) (*assistant.Assistant, *assistant.Task, error) {
-	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	one, err := h.Store.AssistantTask(r.Context(), acct.SID, r.PathValue("Assistant"), r.PathValue("Task"))
 	if err != nil {
 		return nil, nil, err
 	}
-	t := a.Task(r.PathValue("Task"))
-	if t == nil {
-		return nil, nil, store.ErrNotFound
+	a, err := h.Store.AssistantOutline(r.Context(), acct.SID, one.SID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return a, t, nil
+	for i := range a.Tasks {
+		if a.Tasks[i].SID == one.Tasks[0].SID {
+			a.Tasks[i] = one.Tasks[0]
+			return a, &a.Tasks[i], nil
+		}
+	}
+	return nil, nil, store.ErrNotFound // deleted between the two reads
 }
 
 // taskPage renders the task page with p's messages; actionsText, when not
