@@ -221,7 +221,6 @@ func testQueryFilter(t *testing.T, s Store) {
 	acct := newAccount(t, s, "query-filter")
 	a := namedAssistant(t, s, acct, "query-filter")
 	const dialogue = "UK0123456789abcdef0123456789abcdef"
-	var all []*store.Query // oldest first
 	for i := range 12 {
 		q := &store.Query{AccountSID: acct.SID, AssistantSID: a.SID, Language: "en-US", Query: fmt.Sprintf("q%d", i)}
 		if i%3 == 0 {
@@ -238,7 +237,6 @@ func testQueryFilter(t *testing.T, s Store) {
 				t.Fatal(err)
 			}
 		}
-		all = append(all, q)
 	}
 	texts := func(qs []store.Query) []string {
 		var out []string
