@@ -405,6 +405,8 @@ func (h *Handler) importAssistant(w http.ResponseWriter, r *http.Request, acct s
 		warnings = append(warnings, p.String())
 	}
 	a.AccountSID = acct.SID
+	_, err = h.Store.AssistantRef(r.Context(), acct.SID, a.UniqueName)
+	existed := err == nil
 	stored, err := h.Store.ImportAssistant(r.Context(), a)
 	if errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrExists) {
 		return fail(http.StatusBadRequest, fmt.Sprintf("%s: %v", hdr.Filename, err))
@@ -420,7 +422,11 @@ func (h *Handler) importAssistant(w http.ResponseWriter, r *http.Request, acct s
 	} else if h.Builds != nil {
 		h.Builds.Wake()
 	}
-	flash := fmt.Sprintf("Imported %s: %d tasks, %d field types; a model build started.", stored.UniqueName, len(stored.Tasks), len(stored.FieldTypes))
+	verb := "Imported"
+	if existed {
+		verb = "Updated"
+	}
+	flash := fmt.Sprintf("%s %s: %d tasks, %d field types; a model build started.", verb, stored.UniqueName, len(stored.Tasks), len(stored.FieldTypes))
 	return h.assistantsPage(w, r, acct, http.StatusOK, page{Flash: flash}, nil, warnings)
 }
 

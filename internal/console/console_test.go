@@ -258,7 +258,7 @@ func TestAssistants(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, body = s.importSchema(t, "schema.json", schema)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Imported ") || !strings.Contains(body, "Import warnings") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Imported ") || strings.Contains(body, "Updated ") || !strings.Contains(body, "Import warnings") {
 		t.Fatalf("import: %d\n%s", resp.StatusCode, body)
 	}
 	heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID)
@@ -274,6 +274,13 @@ func TestAssistants(t *testing.T) {
 	builds, _ := s.db.ModelBuilds(t.Context(), s.acct.SID, imported)
 	if len(builds) != 1 {
 		t.Errorf("the import enqueued %d model builds", len(builds))
+	}
+	// The same file again updates the assistant, and says so; no new one.
+	if resp, body := s.importSchema(t, "schema.json", schema); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Updated ") {
+		t.Errorf("the same file again: %d, no \"Updated\"", resp.StatusCode)
+	}
+	if heads, _ := s.db.AssistantHeads(t.Context(), s.acct.SID); len(heads) != 2 {
+		t.Errorf("%d assistants after importing the same file twice", len(heads))
 	}
 	// Not JSON: an error next to the file field.
 	resp, body = s.importSchema(t, "notes.json", []byte("{not json"))
