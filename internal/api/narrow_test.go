@@ -7,17 +7,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/api/apitest"
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
-	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -37,15 +36,7 @@ func (c *wholeCounter) Assistant(ctx context.Context, accountSID, sidOrUniqueNam
 // read the whole assistant (every sample and field value): their cost does
 // not grow with what they do not touch.
 func TestRequestsReadNoWholeAssistant(t *testing.T) {
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
+	db, acct := apitest.NewStore(t)
 	a := &assistant.Assistant{AccountSID: acct.SID, UniqueName: "shop", FriendlyName: "shop",
 		FieldTypes: []assistant.FieldType{{UniqueName: "color", Values: []assistant.FieldValue{{Language: "en-US", Value: "red"}}}}}
 	for _, name := range []string{"order", "track"} {
@@ -122,15 +113,7 @@ func (c *rowCounter) Queries(ctx context.Context, accountSID, assistantSID strin
 // from the log (and one more), not the 30 days of it before and after;
 // following next_page_url walks the filtered list in creation order.
 func TestQueryListReadsItsPage(t *testing.T) {
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
+	db, acct := apitest.NewStore(t)
 	a, err := db.ImportAssistant(t.Context(), &assistant.Assistant{AccountSID: acct.SID, UniqueName: "shop", FriendlyName: "shop", LogQueries: true})
 	if err != nil {
 		t.Fatal(err)

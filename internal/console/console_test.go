@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/api/apitest"
 	"github.com/parleyhq/parley/internal/assistant"
 	"github.com/parleyhq/parley/internal/authlimit"
 	"github.com/parleyhq/parley/internal/builds"
@@ -47,15 +48,7 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
+	db, acct := apitest.NewStore(t)
 	hooks, _ := webhook.New(webhook.Options{})
 	eng := dialogue.New(db, hooks, dialogue.Options{TurnLog: db})
 	t.Cleanup(func() { eng.Close() })

@@ -38,8 +38,9 @@ type Options struct {
 	Limiter *authlimit.Limiter
 }
 
-// Start starts a Server.
-func Start(t testing.TB, opts Options) *Server {
+// NewStore opens a SQLite store in a temporary directory, closed when the
+// test ends, with one new account.
+func NewStore(t testing.TB) (*sqlite.DB, store.Account) {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
@@ -50,6 +51,13 @@ func Start(t testing.TB, opts Options) *Server {
 	if err := db.CreateAccount(t.Context(), acct); err != nil {
 		t.Fatal(err)
 	}
+	return db, acct
+}
+
+// Start starts a Server.
+func Start(t testing.TB, opts Options) *Server {
+	t.Helper()
+	db, acct := NewStore(t)
 	hooks, err := webhook.New(webhook.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,10 @@ package webchat_test
 
 import (
 	"encoding/json"
+	"github.com/parleyhq/parley/internal/api/apitest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +15,6 @@ import (
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/sqlite"
-	"github.com/parleyhq/parley/internal/twilio"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -30,15 +29,7 @@ type chat struct {
 
 func start(t testing.TB) *chat {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	acct := store.Account{SID: twilio.NewSID(twilio.PrefixAccount), AuthToken: twilio.NewAuthToken()}
-	if err := db.CreateAccount(t.Context(), acct); err != nil {
-		t.Fatal(err)
-	}
+	db, acct := apitest.NewStore(t)
 	a, _, err := assistant.ParseSchema([]byte(`{"uniqueName": "shop", "defaults": {"defaults": {"fallback": "task://ask"}}, "tasks": [
 		{"uniqueName": "ask", "actions": {"actions": [{"collect": {"name": "c", "questions": [{"question": "Your name?", "name": "name"}], "on_complete": {"redirect": "task://thanks"}}}]}, "samples": [{"language": "en-US", "taggedText": "hello"}]},
 		{"uniqueName": "thanks", "actions": {"actions": [{"say": "Thanks!"}, {"show": {"body": "Our shop", "images": [{"url": "https://shop.example/s.png", "label": "shop"}]}}]}, "samples": []}]}`), assistant.ImportOptions{})
