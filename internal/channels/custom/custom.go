@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
-	"strings"
 
 	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/authlimit"
@@ -28,9 +27,7 @@ type Accounts interface {
 }
 
 // Engine runs turns; *dialogue.Engine is one.
-type Engine interface {
-	Handle(ctx context.Context, t dialogue.Turn) (*dialogue.Reply, error)
-}
+type Engine = twiliohook.Engine
 
 // A Handler serves the custom channel endpoints.
 type Handler struct {
@@ -67,12 +64,7 @@ func (h *Handler) serve(version int) http.HandlerFunc {
 	}
 }
 
-func (h *Handler) logger() *slog.Logger {
-	if h.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Logger
-}
+func (h *Handler) logger() *slog.Logger { return twiliohook.Logger(h.Logger) }
 
 // MaxBody is the largest request body the custom channel reads.
 const MaxBody = 64 << 10
@@ -107,6 +99,10 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 	if user == "" {
 		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "missing required parameter %s", userKey)
 	}
+	params, err := twiliohook.URLParams(r)
+	if err != nil {
+		return err
+	}
 	name := r.PathValue("ChannelName")
 	turn := dialogue.Turn{
 		AccountSID:  acct.SID,
@@ -118,31 +114,17 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, version int) er
 		UserID:      user,
 		Text:        r.PostForm.Get(textKey),
 		Language:    r.PostForm.Get("Language"),
-		TargetTask:  r.URL.Query().Get("TargetTask"),
+		TargetTask:  params.TargetTask,
+		Memory:      params.Memory,
 		PublicURL:   base,
 		RequestID:   r.Header.Get("X-Request-Id"),
 	}
-	if m := r.URL.Query().Get("Memory"); m != "" {
-		if !json.Valid([]byte(m)) || !strings.HasPrefix(strings.TrimSpace(m), "{") {
-			return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter must be a JSON object")
-		}
-		turn.Memory = json.RawMessage(m)
-	}
 	reply, err := h.Engine.Handle(r.Context(), turn)
-	if errors.Is(err, dialogue.ErrUnknownTargetTask) {
-		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the TargetTask URL parameter: %v", err)
-	}
-	if errors.Is(err, dialogue.ErrMemoryTooLarge) {
-		return twilio.NewError(http.StatusBadRequest, twilio.CodeInvalidParameter, "the Memory URL parameter is %d bytes, over the limit of Memory (--max-memory): %v", len(turn.Memory), err)
-	}
 	if errors.Is(err, dialogue.ErrUnavailable) {
 		h.logger().Error("custom channel: turn failed", "path", r.URL.Path, "error", err, "request_id", r.Header.Get("X-Request-Id"))
 		return twilio.NewError(http.StatusServiceUnavailable, twilio.CodeInternal, "the turn could not run now (its store failed); nothing of it was saved: send it again")
 	}
-	if errors.Is(err, dialogue.ErrAssistantNotFound) {
-		return twilio.NewError(http.StatusNotFound, twilio.CodeNotFound, "the requested resource %s was not found", r.URL.Path)
-	}
-	if err != nil {
+	if err := twiliohook.TurnError(err, r, len(turn.Memory)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")

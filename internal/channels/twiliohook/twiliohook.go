@@ -82,12 +82,7 @@ func (v *Verifier) Verify(w http.ResponseWriter, r *http.Request, surface string
 	return store.Account{}, ErrForbidden
 }
 
-func (v *Verifier) logger() *slog.Logger {
-	if v.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return v.Logger
-}
+func (v *Verifier) logger() *slog.Logger { return Logger(v.Logger) }
 
 // BaseURL returns the server's base URL as the client of r reached it.
 func (v *Verifier) BaseURL(r *http.Request) string {
