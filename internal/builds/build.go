@@ -111,7 +111,7 @@ func train(ctx context.Context, s Store, a *assistant.Assistant, b *store.ModelB
 	if trainErr != nil {
 		return fmt.Errorf("model build %s failed: %w", b.SID, trainErr)
 	}
-	if p, ok := s.(modelPruner); ok && keep > 0 {
+	if p, ok := s.(modelPruner); ok {
 		if _, err := p.PruneModels(sctx, b.AssistantSID, keep); err != nil {
 			return fmt.Errorf("model build %s: %w", b.SID, err)
 		}

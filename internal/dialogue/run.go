@@ -32,7 +32,6 @@ type run struct {
 	log   *slog.Logger
 
 	redirects  int  // followed this turn (reset for the fallback after a fault)
-	inFallback bool // the fallback is running: a fault now ends the turn
 
 	query *store.Query // what the NLU made of the message, to log
 
@@ -302,20 +301,20 @@ func (r *run) call(ctx context.Context, method, uri string, extra url.Values) (*
 	if resp != nil {
 		call.Status = resp.Status
 	}
-	if err != nil {
-		call.Error = err.Error()
-		if we, ok := errors.AsType[*webhook.Error](err); ok && we.Status != 0 {
+	if err == nil {
+		r.reply.Webhooks = append(r.reply.Webhooks, call)
+		return resp, nil
+	}
+	call.Error = err.Error()
+	f := &Fault{Code: twilio.CodeHTTPRetrieval, Message: err.Error()}
+	if we, ok := errors.AsType[*webhook.Error](err); ok {
+		if we.Status != 0 {
 			call.Status = we.Status
 		}
+		f = &Fault{Code: we.Code, Message: we.Error()}
 	}
 	r.reply.Webhooks = append(r.reply.Webhooks, call)
-	if err != nil {
-		if we, ok := errors.AsType[*webhook.Error](err); ok {
-			return nil, &Fault{Code: we.Code, Message: we.Error()}
-		}
-		return nil, &Fault{Code: twilio.CodeHTTPRetrieval, Message: err.Error()}
-	}
-	return resp, nil
+	return nil, f
 }
 
 // firstError shortens a list of validation errors to its first, which names
@@ -370,8 +369,7 @@ func formatConfidence(c float64) string {
 // fallback runs defaults.fallback because no task fits the input. With no
 // fallback, the bot says nothing and keeps listening.
 func (r *run) fallback(ctx context.Context) {
-	r.inFallback = true
-	r.reply.Fallback = true
+	r.reply.Fallback = true // a fault from now on ends the turn
 	r.runDefaultOrListen(ctx, r.c.defaults.Fallback)
 }
 
@@ -420,7 +418,7 @@ func (r *run) fail(ctx context.Context, code int, msg string) {
 func (r *run) failWith(ctx context.Context, f Fault) {
 	r.note(f)
 	r.st.Collect = nil
-	if r.inFallback {
+	if r.reply.Fallback { // a fault in the fallback itself
 		r.st.Awaiting = awaitListen
 		return
 	}

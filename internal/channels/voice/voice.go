@@ -9,6 +9,7 @@
 package voice
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -169,7 +170,7 @@ func Render(reply *dialogue.Reply, gather string, after afterURL) (string, error
 	case !reply.Ended:
 		out = []twiml.Element{gatherOf(reply.Listen, gather, out)}
 	case after.url != "":
-		out = append(out, &twiml.VoiceRedirect{Url: withParams(after.url, reply.Request), Method: cmpOr(after.method, "POST")})
+		out = append(out, &twiml.VoiceRedirect{Url: withParams(after.url, reply.Request), Method: cmp.Or(after.method, "POST")})
 	default:
 		out = append(out, &twiml.VoiceHangup{})
 	}
@@ -223,7 +224,7 @@ func handoff(h *actions.Handoff, req url.Values) twiml.Element {
 		return &twiml.VoiceEnqueue{WorkflowSid: workflow, Action: opt("action"), WaitUrl: opt("wait_url"), WaitUrlMethod: opt("wait_url_method"),
 			InnerElements: []twiml.Element{&twiml.VoiceTask{Body: string(attrs), Priority: opt("priority"), Timeout: opt("timeout")}}}
 	}
-	return &twiml.VoiceRedirect{Url: withParams(h.URI, req), Method: cmpOr(strings.ToUpper(h.Method), "POST")}
+	return &twiml.VoiceRedirect{Url: withParams(h.URI, req), Method: cmp.Or(strings.ToUpper(h.Method), "POST")}
 }
 
 // taskAttributes are the attributes of a TaskRouter task when the handoff
@@ -254,13 +255,6 @@ func withParams(raw string, params url.Values) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // parseSSML returns the content of a say's SSML, without its <speak>
