@@ -31,7 +31,7 @@ type run struct {
 	reply *Reply
 	log   *slog.Logger
 
-	redirects  int  // followed this turn (reset for the fallback after a fault)
+	redirects int // followed this turn (reset for the fallback after a fault)
 
 	query *store.Query // what the NLU made of the message, to log
 
