@@ -66,17 +66,15 @@ func (db *DB) CreateQueries(ctx context.Context, qs []*store.Query) (int, error)
 	var copies []store.Query
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		stored, copies = stored[:0], copies[:0]
 		err = db.write(ctx, func(tx *sql.Tx) error {
-			stmt, err := tx.PrepareContext(ctx, insertQuery)
-			if err != nil {
-				return err
-			}
-			defer stmt.Close()
+			// A run again (after a deadlock, say) starts afresh.
+			stored, copies = stored[:0], copies[:0]
 			for _, q := range qs {
 				c := *q
 				prepareQuery(&c, now)
-				res, err := stmt.ExecContext(ctx, queryArgs(&c)...)
+				// pgx caches the statement per connection: no Prepare, which
+				// would cost a round trip, and its Close another.
+				res, err := tx.ExecContext(ctx, insertQuery, queryArgs(&c)...)
 				if err != nil {
 					return err
 				}
