@@ -244,55 +244,39 @@ func importTasks(ctx context.Context, tx *sql.Tx, assistantSID string, tasks []a
 			return err
 		}
 	}
-	insertTask, err := tx.PrepareContext(ctx, `INSERT INTO tasks
+	insertTask := `INSERT INTO tasks
 		(sid, assistant_sid, unique_name, friendly_name, actions, actions_url, position, date_created, date_updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
-	if err != nil {
-		return err
-	}
-	defer insertTask.Close()
-	updateTask, err := tx.PrepareContext(ctx, `UPDATE tasks
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	updateTask := `UPDATE tasks
 		SET friendly_name = $1, actions = $2, actions_url = $3, position = $4, date_updated = $5
-		WHERE sid = $6`)
-	if err != nil {
-		return err
-	}
-	defer updateTask.Close()
-	insertField, err := tx.PrepareContext(ctx, `INSERT INTO fields
+		WHERE sid = $6`
+	insertField := `INSERT INTO fields
 		(sid, task_sid, unique_name, field_type, position, date_created, date_updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`)
-	if err != nil {
-		return err
-	}
-	defer insertField.Close()
-	insertSample, err := tx.PrepareContext(ctx, `INSERT INTO samples
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	insertSample := `INSERT INTO samples
 		(sid, task_sid, language, tagged_text, source_channel, position, date_created, date_updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
-	if err != nil {
-		return err
-	}
-	defer insertSample.Close()
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 
 	for i, t := range tasks {
 		sid, ok := sids[t.UniqueName]
 		if ok {
-			_, err = updateTask.ExecContext(ctx, t.FriendlyName, nullBytes(t.Actions), nullString(t.ActionsURL), i, now, sid)
+			_, err = tx.ExecContext(ctx, updateTask, t.FriendlyName, nullBytes(t.Actions), nullString(t.ActionsURL), i, now, sid)
 		} else {
 			sid = sidOr(keepSIDs, twilio.PrefixTask, t.SID)
-			_, err = insertTask.ExecContext(ctx, sid, assistantSID, t.UniqueName, t.FriendlyName,
+			_, err = tx.ExecContext(ctx, insertTask, sid, assistantSID, t.UniqueName, t.FriendlyName,
 				nullBytes(t.Actions), nullString(t.ActionsURL), i, now, now)
 		}
 		if err != nil {
 			return fmt.Errorf("task %q: %w", t.UniqueName, constraint(err))
 		}
 		for j, f := range t.Fields {
-			if _, err := insertField.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixField, f.SID), sid,
+			if _, err := tx.ExecContext(ctx, insertField, sidOr(keepSIDs, twilio.PrefixField, f.SID), sid,
 				f.UniqueName, f.FieldType, j, now, now); err != nil {
 				return fmt.Errorf("task %q: field %q: %w", t.UniqueName, f.UniqueName, constraint(err))
 			}
 		}
 		for j, s := range t.Samples {
-			if _, err := insertSample.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixSample, s.SID), sid,
+			if _, err := tx.ExecContext(ctx, insertSample, sidOr(keepSIDs, twilio.PrefixSample, s.SID), sid,
 				s.Language, s.TaggedText, nullString(s.SourceChannel), j, now, now); err != nil {
 				return fmt.Errorf("task %q: sample %d: %w", t.UniqueName, j, constraint(err))
 			}
@@ -315,35 +299,23 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 		WHERE field_type_sid IN (SELECT sid FROM field_types WHERE assistant_sid = $1)`, assistantSID); err != nil {
 		return err
 	}
-	insertType, err := tx.PrepareContext(ctx, `INSERT INTO field_types
+	insertType := `INSERT INTO field_types
 		(sid, assistant_sid, unique_name, friendly_name, position, date_created, date_updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`)
-	if err != nil {
-		return err
-	}
-	defer insertType.Close()
-	updateType, err := tx.PrepareContext(ctx, `UPDATE field_types
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	updateType := `UPDATE field_types
 		SET friendly_name = $1, position = $2, date_updated = $3
-		WHERE sid = $4`)
-	if err != nil {
-		return err
-	}
-	defer updateType.Close()
-	insertValue, err := tx.PrepareContext(ctx, `INSERT INTO field_values
+		WHERE sid = $4`
+	insertValue := `INSERT INTO field_values
 		(sid, field_type_sid, language, value, synonym_of, synonym_of_sid, position, date_created, date_updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
-	if err != nil {
-		return err
-	}
-	defer insertValue.Close()
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 	for i, ft := range types {
 		sid, ok := sids[ft.UniqueName]
 		if ok {
-			_, err = updateType.ExecContext(ctx, ft.FriendlyName, i, now, sid)
+			_, err = tx.ExecContext(ctx, updateType, ft.FriendlyName, i, now, sid)
 		} else {
 			sid = sidOr(keepSIDs, twilio.PrefixFieldType, ft.SID)
-			_, err = insertType.ExecContext(ctx, sid, assistantSID, ft.UniqueName, ft.FriendlyName, i, now, now)
+			_, err = tx.ExecContext(ctx, insertType, sid, assistantSID, ft.UniqueName, ft.FriendlyName, i, now, now)
 		}
 		if err != nil {
 			return fmt.Errorf("field type %q: %w", ft.UniqueName, constraint(err))
@@ -358,7 +330,7 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 				continue
 			}
 			vsid := sidOr(keepSIDs, twilio.PrefixFieldValue, v.SID)
-			if _, err := insertValue.ExecContext(ctx, vsid, sid, v.Language, v.Value, nil, nil, j, now, now); err != nil {
+			if _, err := tx.ExecContext(ctx, insertValue, vsid, sid, v.Language, v.Value, nil, nil, j, now, now); err != nil {
 				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
 			}
 			if _, ok := canonical[key{v.Language, v.Value}]; !ok {
@@ -380,7 +352,7 @@ func importFieldTypes(ctx context.Context, tx *sql.Tx, assistantSID string, type
 				return fmt.Errorf("field type %q: value %q: synonym of %q, which is no canonical value of the type: %w",
 					ft.UniqueName, v.Value, v.SynonymOf, store.ErrInvalid)
 			}
-			if _, err := insertValue.ExecContext(ctx, sidOr(keepSIDs, twilio.PrefixFieldValue, v.SID), sid,
+			if _, err := tx.ExecContext(ctx, insertValue, sidOr(keepSIDs, twilio.PrefixFieldValue, v.SID), sid,
 				v.Language, v.Value, v.SynonymOf, of, j, now, now); err != nil {
 				return fmt.Errorf("field type %q: value %q: %w", ft.UniqueName, v.Value, constraint(err))
 			}
