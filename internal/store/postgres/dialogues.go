@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -78,14 +79,32 @@ func (db *DB) SaveDialogueAndRelease(ctx context.Context, key string, d *store.D
 	return db.saveDialogue(ctx, d, leaseKey(key))
 }
 
-// release is the end of a save that gives a lease back: $1 the lease's
-// key, $2 this node, and the saved row in the CTE saved.
-const release = `, freed AS (
+// released makes save, a statement with n arguments that writes one
+// dialogue, give a lease back in the same statement: argument n+1 is the
+// lease's key, n+2 this node; the lease records the saved row.
+func released(save string, n int) string {
+	return `WITH saved AS (` + save + ` RETURNING sid, version, status), freed AS (
 		UPDATE dialogue_locks SET expires = clock_timestamp(),
 			dialogue_sid = (SELECT sid FROM saved), dialogue_version = (SELECT version FROM saved),
 			dialogue_active = (SELECT status = 'active' FROM saved)
-		WHERE key = $1 AND node = $2 AND EXISTS (SELECT 1 FROM saved))
+		WHERE key = $` + strconv.Itoa(n+1) + ` AND node = $` + strconv.Itoa(n+2) + ` AND EXISTS (SELECT 1 FROM saved))
 	SELECT count(*) FROM saved`
+}
+
+// The statements of a save, alone and giving a lease back.
+const (
+	insertDialogue = `INSERT INTO dialogues
+		(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`
+	updateDialogue = `UPDATE dialogues
+		SET status = $1, state = $2, version = version + 1, date_updated = $3
+		WHERE sid = $4 AND version = $5`
+)
+
+var (
+	insertDialogueReleasing = released(insertDialogue, 8)
+	updateDialogueReleasing = released(updateDialogue, 5)
+)
 
 // saveDialogue is SaveDialogue, and gives back the lease of lease (a lease
 // key) when it is not empty.
@@ -100,19 +119,13 @@ func (db *DB) saveDialogue(ctx context.Context, d *store.Dialogue, lease string)
 		if sid == "" {
 			sid = twilio.NewSID(twilio.PrefixDialogue)
 		}
-		args := []any{lease, db.node, sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID, d.Status, blob(d.State), now.Unix()}
-		insert := `INSERT INTO dialogues
-			(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
-			VALUES ($3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`
+		args := []any{sid, d.AccountSID, d.AssistantSID, d.Channel, d.UserID, d.Status, blob(d.State), now.Unix()}
 		var err error
 		if lease == "" {
-			// $1 and $2 are not in the statement: renumber.
-			_, err = db.db.ExecContext(ctx, `INSERT INTO dialogues
-				(sid, account_sid, assistant_sid, channel, user_id, status, state, version, date_created, date_updated)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`, args[2:]...)
+			_, err = db.db.ExecContext(ctx, insertDialogue, args...)
 		} else {
 			var n int
-			err = db.db.QueryRowContext(ctx, `WITH saved AS (`+insert+` RETURNING sid, version, status)`+release, args...).Scan(&n)
+			err = db.db.QueryRowContext(ctx, insertDialogueReleasing, append(args, lease, db.node)...).Scan(&n)
 		}
 		if err != nil {
 			return fmt.Errorf("save dialogue %s/%s: %w", d.Channel, d.UserID, dialogueConstraint(err))
@@ -120,23 +133,17 @@ func (db *DB) saveDialogue(ctx context.Context, d *store.Dialogue, lease string)
 		d.SID, d.Version, d.DateCreated, d.DateUpdated = sid, 1, now, now
 		return nil
 	}
-	update := `UPDATE dialogues
-		SET status = $3, state = $4, version = version + 1, date_updated = $5
-		WHERE sid = $6 AND version = $7`
-	args := []any{lease, db.node, d.Status, blob(d.State), now.Unix(), d.SID, d.Version}
+	args := []any{d.Status, blob(d.State), now.Unix(), d.SID, d.Version}
 	var n int64
 	var err error
 	if lease == "" {
-		// $1 and $2 are not in the statement: renumber.
 		var res sql.Result
-		res, err = db.db.ExecContext(ctx, `UPDATE dialogues
-			SET status = $1, state = $2, version = version + 1, date_updated = $3
-			WHERE sid = $4 AND version = $5`, args[2:]...)
+		res, err = db.db.ExecContext(ctx, updateDialogue, args...)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
 	} else {
-		err = db.db.QueryRowContext(ctx, `WITH saved AS (`+update+` RETURNING sid, version, status)`+release, args...).Scan(&n)
+		err = db.db.QueryRowContext(ctx, updateDialogueReleasing, append(args, lease, db.node)...).Scan(&n)
 	}
 	if err != nil {
 		return fmt.Errorf("save dialogue %s: %w", d.SID, dialogueConstraint(err))
