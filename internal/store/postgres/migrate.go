@@ -155,11 +155,3 @@ func Check(ctx context.Context, dsn string) (int, error) {
 	}
 	return version, err
 }
-
-// SchemaVersion returns the version of the database's schema: after Open,
-// the newest this binary has.
-func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := db.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v)
-	return v, err
-}

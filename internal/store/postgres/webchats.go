@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ func (db *DB) WebChat(ctx context.Context, assistantSID string) (store.WebChat, 
 	err := db.db.QueryRowContext(ctx, `SELECT a.account_sid, w.enabled, w.origins, w.secret
 		FROM assistants a LEFT JOIN webchats w ON w.assistant_sid = a.sid
 		WHERE a.sid = $1`, assistantSID).Scan(&w.AccountSID, &enabled, &origins, &secret)
-	if errors.Is(err, sql.ErrNoRows) || missing(err) {
+	if missing(err) {
 		return w, fmt.Errorf("web chat of %s: %w", assistantSID, store.ErrNotFound)
 	}
 	if err != nil {
