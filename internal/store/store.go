@@ -251,13 +251,13 @@ func (f QueryFilter) SQL(first int, placeholder func(n int) string) (where, tail
 	if f.Oldest {
 		tail = " ORDER BY id"
 	}
-	if f.Limit > 0 {
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := int64(f.Limit)
+		if limit == 0 {
+			limit = 1 << 62 // every row from Offset: a LIMIT no list reaches
+		}
 		tail += " LIMIT " + placeholder(first+len(args)) + " OFFSET " + placeholder(first+len(args)+1)
-		args = append(args, f.Limit, f.Offset)
-	} else if f.Offset > 0 {
-		// Every row from Offset: a LIMIT no list reaches.
-		tail += " LIMIT " + placeholder(first+len(args)) + " OFFSET " + placeholder(first+len(args)+1)
-		args = append(args, int64(1)<<62, f.Offset)
+		args = append(args, limit, f.Offset)
 	}
 	return b.String(), tail, args
 }
