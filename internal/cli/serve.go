@@ -185,7 +185,7 @@ func runServe(e *env, args []string) error {
 	// The web console, at /console/ (and / redirects there): its changes
 	// go through the REST API's handlers on mux.
 	(&webchat.Handler{Store: db, Engine: eng, Logger: log}).Register(mux)
-	(&console.Handler{Store: db, Accounts: accounts, API: mux, Engine: eng, Builds: builder, Logger: log, PublicURL: *publicURL, TrustedProxies: trusted, Limiter: limiter}).Register(mux)
+	(&console.Handler{Store: db, Accounts: accounts, API: mux, Engine: eng, Logger: log, PublicURL: *publicURL, TrustedProxies: trusted, Limiter: limiter}).Register(mux)
 	// /healthz: the process answers. /readyz: it can serve turns (its
 	// store answers, and it is not shutting down).
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -55,8 +55,6 @@ type Handler struct {
 	API http.Handler
 	// Engine runs the simulator's turns.
 	Engine Engine
-	// Builds, when set, is woken when an import enqueues a model build.
-	Builds interface{ Wake() }
 	Logger *slog.Logger
 	// PublicURL is the server's base URL as browsers reach it; an https one
 	// makes the session cookie Secure. Without it, the URL is the request's,
@@ -361,8 +359,7 @@ func (h *Handler) createAssistant(w http.ResponseWriter, r *http.Request, acct s
 	}
 	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants", form)
 	if status != http.StatusCreated {
-		var e apiError
-		json.Unmarshal(body, &e)
+		e := apiErrorOf(body)
 		p := page{Fields: map[string]string{}}
 		if f := fieldOf(e, "UniqueName", "FriendlyName"); f != "" {
 			p.Fields[f] = e.Message
@@ -414,13 +411,10 @@ func (h *Handler) importAssistant(w http.ResponseWriter, r *http.Request, acct s
 	if err != nil {
 		return err
 	}
-	// A model build, as every import starts: the server's builder trains it.
+	// A model build, as every import starts: the API wakes the server's
+	// builder, which trains it.
 	if status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+stored.SID+"/ModelBuilds", url.Values{}); status != http.StatusCreated {
-		var e apiError
-		json.Unmarshal(body, &e)
-		warnings = append(warnings, "the model build could not start: "+e.Message)
-	} else if h.Builds != nil {
-		h.Builds.Wake()
+		warnings = append(warnings, "the model build could not start: "+apiErrorOf(body).Message)
 	}
 	verb := "Imported"
 	if existed {
@@ -499,9 +493,7 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, acct store.Acco
 func (h *Handler) deleteAssistant(w http.ResponseWriter, r *http.Request, acct store.Account) error {
 	status, body := h.callAPI(r, acct, http.MethodDelete, "/v1/Assistants/"+url.PathEscape(r.PathValue("Assistant")), nil)
 	if status != http.StatusNoContent {
-		var e apiError
-		json.Unmarshal(body, &e)
-		return h.assistantsPage(w, r, acct, status, page{Error: e.Message}, nil, nil)
+		return h.assistantsPage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, nil, nil)
 	}
 	http.Redirect(w, r, "/console/assistants?done="+url.QueryEscape("Assistant deleted."), http.StatusSeeOther)
 	return nil

@@ -202,9 +202,6 @@ func (h *Handler) startBuild(w http.ResponseWriter, r *http.Request, acct store.
 	if status != http.StatusCreated {
 		return h.assistantPage(w, r, acct, status, page{Error: apiErrorOf(body).Message}, nil)
 	}
-	if h.Builds != nil {
-		h.Builds.Wake()
-	}
 	http.Redirect(w, r, "/console/assistants/"+url.PathEscape(r.PathValue("Assistant"))+"?done="+url.QueryEscape("Model build started."), http.StatusSeeOther)
 	return nil
 }
