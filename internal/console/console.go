@@ -312,7 +312,7 @@ func fieldOf(e apiError, fields ...string) string {
 // assistantRow is a line of the assistants page.
 type assistantRow struct {
 	SID, UniqueName, FriendlyName string
-	Tasks, Samples                int
+	Tasks                         int
 	Updated                       time.Time
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,10 +40,7 @@ func (h *Handler) addField(w http.ResponseWriter, r *http.Request, acct store.Ac
 	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/Fields", url.Values{"UniqueName": {name}, "FieldType": {ftype}})
 	if status != http.StatusCreated {
 		e := apiErrorOf(body)
-		field := "FieldName"
-		if strings.Contains(e.Message, "FieldType") {
-			field = "FieldType"
-		}
+		field := cmp.Or(fieldOf(e, "FieldType"), "FieldName")
 		return h.taskPage(w, r, acct, status, page{Fields: map[string]string{field: e.Message}}, "", map[string]string{"FieldName": name, "FieldType": ftype})
 	}
 	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Field added."), http.StatusSeeOther)

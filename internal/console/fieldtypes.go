@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,10 +78,7 @@ func (h *Handler) addFieldValue(w http.ResponseWriter, r *http.Request, acct sto
 	status, body := h.callAPI(r, acct, http.MethodPost, apiPath+"/FieldValues", form)
 	if status != http.StatusCreated {
 		e := apiErrorOf(body)
-		field := "Value"
-		if strings.Contains(e.Message, "SynonymOf") {
-			field = "SynonymOf"
-		}
+		field := cmp.Or(fieldOf(e, "SynonymOf"), "Value")
 		return h.fieldTypePage(w, r, acct, status, page{Fields: map[string]string{field: e.Message}}, map[string]string{"Value": value, "SynonymOf": syn})
 	}
 	http.Redirect(w, r, consolePath+"?done="+url.QueryEscape("Value added."), http.StatusSeeOther)

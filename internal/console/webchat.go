@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/channels/twiliohook"
@@ -21,20 +22,11 @@ func parseOrigins(text string) ([]string, error) {
 			return nil, fmt.Errorf("%q is not an origin: write scheme://host[:port], like https://shop.example.com", o)
 		}
 		origin := u.Scheme + "://" + strings.ToLower(u.Host)
-		if !contains(out, origin) {
+		if !slices.Contains(out, origin) {
 			out = append(out, origin)
 		}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) saveWebChat(w http.ResponseWriter, r *http.Request, acct store.Account) error {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,12 +25,8 @@ func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request, acct sto
 	status, body := h.callAPI(r, acct, http.MethodPost, "/v1/Assistants/"+asst+"/Webhooks", form)
 	if status != http.StatusCreated {
 		e := apiErrorOf(body)
-		field := "HookUniqueName"
-		for _, k := range []string{"Events", "WebhookUrl", "WebhookMethod"} {
-			if strings.Contains(e.Message, k) {
-				field = "Hook" + k
-			}
-		}
+		// When the message names several, the first of these wins.
+		field := "Hook" + cmp.Or(fieldOf(e, "WebhookMethod", "WebhookUrl", "Events"), "UniqueName")
 		values := map[string]string{}
 		for k := range form {
 			values["Hook"+k] = r.PostForm.Get("Hook" + k)
