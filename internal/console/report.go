@@ -22,6 +22,7 @@ type reports struct {
 type cachedReport struct {
 	revision int64
 	report   *nlueval.AssistantReport
+	matrix   template.HTML // ConfusionSVG of report
 }
 
 // reportData is the understanding page's data.
@@ -32,7 +33,9 @@ type reportData struct {
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Account) error {
-	a, err := h.Store.Assistant(r.Context(), acct.SID, r.PathValue("Assistant"))
+	// The head tells whether the cached report is current; the whole
+	// assistant (every sample) is read only to evaluate it again.
+	ref, err := h.Store.AssistantRef(r.Context(), acct.SID, r.PathValue("Assistant"))
 	if err != nil {
 		return err // ErrNotFound answers 404
 	}
@@ -40,10 +43,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Acco
 	if h.reports.byID == nil {
 		h.reports.byID, h.reports.slot = map[string]cachedReport{}, make(chan struct{}, 1)
 	}
-	c, ok := h.reports.byID[a.SID]
+	c, ok := h.reports.byID[ref.SID]
 	slot := h.reports.slot
 	h.reports.mu.Unlock()
-	if !ok || c.revision != a.Revision {
+	if !ok || c.revision != ref.Revision {
+		a, err := h.Store.Assistant(r.Context(), acct.SID, ref.SID)
+		if err != nil {
+			return err
+		}
 		select {
 		case slot <- struct{}{}:
 		case <-r.Context().Done():
@@ -55,7 +62,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Acco
 			return h.render(w, http.StatusOK, "report", page{Title: "Understanding: " + a.UniqueName, Account: acct.SID,
 				Error: "The assistant cannot be evaluated: " + err.Error(), Data: reportData{SID: a.SID, Name: a.UniqueName}})
 		}
-		c = cachedReport{a.Revision, rep}
+		c = cachedReport{revision: a.Revision, report: rep, matrix: ConfusionSVG(rep)}
 		h.reports.mu.Lock()
 		if len(h.reports.byID) > 1000 {
 			clear(h.reports.byID)
@@ -63,6 +70,6 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, acct store.Acco
 		h.reports.byID[a.SID] = c
 		h.reports.mu.Unlock()
 	}
-	return h.render(w, http.StatusOK, "report", page{Title: "Understanding: " + a.UniqueName, Account: acct.SID,
-		Data: reportData{SID: a.SID, Name: a.UniqueName, R: c.report, Matrix: ConfusionSVG(c.report)}})
+	return h.render(w, http.StatusOK, "report", page{Title: "Understanding: " + ref.UniqueName, Account: acct.SID,
+		Data: reportData{SID: ref.SID, Name: ref.UniqueName, R: c.report, Matrix: c.matrix}})
 }
