@@ -301,6 +301,31 @@ const (
 	OutputShow
 )
 
+// Outputs calls say, play and show on the reply's says, plays and shows,
+// in the order the actions made them; a nil function skips its kind.
+func (r *Reply) Outputs(say func(Say), play func(actions.Play), show func(actions.Show)) {
+	var says, plays, shows int
+	for _, o := range r.Order {
+		switch o {
+		case OutputSay:
+			if say != nil {
+				say(r.Says[says])
+			}
+			says++
+		case OutputPlay:
+			if play != nil {
+				play(r.Plays[plays])
+			}
+			plays++
+		case OutputShow:
+			if show != nil {
+				show(r.Shows[shows])
+			}
+			shows++
+		}
+	}
+}
+
 // A Say is one message of the bot: Speech as written (SSML included) and Text
 // with the SSML markup removed.
 type Say struct {

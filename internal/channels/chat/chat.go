@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/channels/twiliohook"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/twilio"
@@ -150,31 +151,24 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request) error {
 // message's Attributes as {"images": [{"url", "label"}]}).
 func Messages(reply *dialogue.Reply) []url.Values {
 	var out []url.Values
-	var says, shows int
-	for _, o := range reply.Order {
-		switch o {
-		case dialogue.OutputSay:
-			out = append(out, url.Values{"Body": {reply.Says[says].Text}})
-			says++
-		case dialogue.OutputShow:
-			s := reply.Shows[shows]
-			shows++
-			m := url.Values{"Body": {s.Body}}
-			if len(s.Images) > 0 {
-				type image struct {
-					URL   string `json:"url"`
-					Label string `json:"label,omitempty"`
-				}
-				var imgs []image
-				for _, img := range s.Images {
-					imgs = append(imgs, image{img.URL, img.Label})
-				}
-				b, _ := json.Marshal(map[string]any{"images": imgs})
-				m.Set("Attributes", string(b))
+	reply.Outputs(func(s dialogue.Say) {
+		out = append(out, url.Values{"Body": {s.Text}})
+	}, nil, func(s actions.Show) {
+		m := url.Values{"Body": {s.Body}}
+		if len(s.Images) > 0 {
+			type image struct {
+				URL   string `json:"url"`
+				Label string `json:"label,omitempty"`
 			}
-			out = append(out, m)
+			var imgs []image
+			for _, img := range s.Images {
+				imgs = append(imgs, image{img.URL, img.Label})
+			}
+			b, _ := json.Marshal(map[string]any{"images": imgs})
+			m.Set("Attributes", string(b))
 		}
-	}
+		out = append(out, m)
+	})
 	return out
 }
 

@@ -98,21 +98,13 @@ func HasMedia(from, to string) bool {
 // images as <Media> when media is set). Plays are not for messaging.
 func Render(reply *dialogue.Reply, media bool) []twiml.Element {
 	var out []twiml.Element
-	var says, shows int
-	for _, o := range reply.Order {
-		switch o {
-		case dialogue.OutputSay:
-			s := reply.Says[says]
-			says++
-			out = append(out, &twiml.MessagingMessage{InnerElements: []twiml.Element{&twiml.MessagingBody{Message: s.Text}}})
-		case dialogue.OutputShow:
-			s := reply.Shows[shows]
-			shows++
-			if m := showMessage(s, media); m != nil {
-				out = append(out, m)
-			}
+	reply.Outputs(func(s dialogue.Say) {
+		out = append(out, &twiml.MessagingMessage{InnerElements: []twiml.Element{&twiml.MessagingBody{Message: s.Text}}})
+	}, nil, func(s actions.Show) {
+		if m := showMessage(s, media); m != nil {
+			out = append(out, m)
 		}
-	}
+	})
 	return out
 }
 

@@ -137,33 +137,25 @@ type afterURL struct{ url, method string }
 func Render(reply *dialogue.Reply, gather string, after afterURL) (string, error) {
 	var out []twiml.Element
 	var ssml []string // the SSML of each <Say>, in document order ("" for plain text)
-	var says, plays int
-	for _, o := range reply.Order {
-		switch o {
-		case dialogue.OutputSay:
-			s := reply.Says[says]
-			says++
-			say := &twiml.VoiceSay{Voice: reply.SayVoice, Message: s.Speech}
-			markup := ""
-			if strings.Contains(s.Speech, "<") {
-				if inner, ok := parseSSML(s.Speech); ok {
-					markup, say.Message = inner, ""
-				} else {
-					say.Message = s.Text
-				}
+	reply.Outputs(func(s dialogue.Say) {
+		say := &twiml.VoiceSay{Voice: reply.SayVoice, Message: s.Speech}
+		markup := ""
+		if strings.Contains(s.Speech, "<") {
+			if inner, ok := parseSSML(s.Speech); ok {
+				markup, say.Message = inner, ""
+			} else {
+				say.Message = s.Text
 			}
-			ssml = append(ssml, markup)
-			out = append(out, say)
-		case dialogue.OutputPlay:
-			p := reply.Plays[plays]
-			plays++
-			play := &twiml.VoicePlay{Url: p.URL}
-			if p.Loop > 0 {
-				play.Loop = strconv.Itoa(p.Loop)
-			}
-			out = append(out, play)
 		}
-	}
+		ssml = append(ssml, markup)
+		out = append(out, say)
+	}, func(p actions.Play) {
+		play := &twiml.VoicePlay{Url: p.URL}
+		if p.Loop > 0 {
+			play.Loop = strconv.Itoa(p.Loop)
+		}
+		out = append(out, play)
+	}, nil)
 	switch {
 	case reply.Handoff != nil:
 		out = append(out, handoff(reply.Handoff, reply.Request))

@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/internal/actions"
 	"github.com/parleyhq/parley/internal/dialogue"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -209,25 +210,17 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := reply{Visitor: token, Messages: []message{}, Says: []string{}, Question: rep.Question, Ended: rep.Ended}
-	var says, shows int
-	for _, o := range rep.Order {
-		switch o {
-		case dialogue.OutputSay:
-			text := rep.Says[says].Text
-			says++
-			out.Says = append(out.Says, text)
-			out.Messages = append(out.Messages, message{Text: text})
-		case dialogue.OutputShow:
-			s := rep.Shows[shows]
-			shows++
-			sh := show{Body: s.Body}
-			for _, img := range s.Images {
-				sh.Images = append(sh.Images, image{img.URL, img.Label})
-			}
-			out.Shows = append(out.Shows, sh)
-			out.Messages = append(out.Messages, message{Text: s.Body, Images: sh.Images})
+	rep.Outputs(func(s dialogue.Say) {
+		out.Says = append(out.Says, s.Text)
+		out.Messages = append(out.Messages, message{Text: s.Text})
+	}, nil, func(s actions.Show) {
+		sh := show{Body: s.Body}
+		for _, img := range s.Images {
+			sh.Images = append(sh.Images, image{img.URL, img.Label})
 		}
-	}
+		out.Shows = append(out.Shows, sh)
+		out.Messages = append(out.Messages, message{Text: s.Body, Images: sh.Images})
+	})
 	writeJSON(w, http.StatusOK, out)
 }
 
