@@ -136,13 +136,13 @@ type afterURL struct{ url, method string }
 // dialogue waits for the caller, or the end of the call.
 func Render(reply *dialogue.Reply, gather string, after afterURL) (string, error) {
 	var out []twiml.Element
-	var ssml []string // the SSML of each <Say>, in document order ("" for plain text)
+	var ssml []*etree.Element // the parsed SSML of each <Say>, in document order (nil for plain text)
 	reply.Outputs(func(s dialogue.Say) {
 		say := &twiml.VoiceSay{Voice: reply.SayVoice, Message: s.Speech}
-		markup := ""
+		var markup *etree.Element
 		if strings.Contains(s.Speech, "<") {
-			if inner, ok := parseSSML(s.Speech); ok {
-				markup, say.Message = inner, ""
+			if markup = parseSSML(s.Speech); markup != nil {
+				say.Message = ""
 			} else {
 				say.Message = s.Text
 			}
@@ -169,7 +169,7 @@ func Render(reply *dialogue.Reply, gather string, after afterURL) (string, error
 	doc, response := twiml.CreateDocument()
 	twiml.AddAllVerbs(response, out)
 	for i, el := range response.FindElements("//Say") {
-		if i < len(ssml) && ssml[i] != "" {
+		if i < len(ssml) && ssml[i] != nil {
 			setSSML(el, ssml[i])
 		}
 	}
@@ -249,9 +249,9 @@ func withParams(raw string, params url.Values) string {
 	return u.String()
 }
 
-// parseSSML returns the content of a say's SSML, without its <speak>
-// element, when it is well-formed XML.
-func parseSSML(speech string) (string, bool) {
+// parseSSML parses a say's SSML, with or without its <speak> element,
+// into a <speak> element; nil when it is not well-formed XML.
+func parseSSML(speech string) *etree.Element {
 	s := strings.TrimSpace(speech)
 	if rest, ok := strings.CutPrefix(s, "<speak>"); ok {
 		if inner, ok := strings.CutSuffix(rest, "</speak>"); ok {
@@ -260,20 +260,16 @@ func parseSSML(speech string) (string, bool) {
 	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromString("<speak>" + s + "</speak>"); err != nil {
-		return "", false
+		return nil
 	}
-	return s, true
+	return doc.Root()
 }
 
-// setSSML replaces the content of a <Say> element by the SSML markup.
-func setSSML(say *etree.Element, markup string) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromString("<speak>" + markup + "</speak>"); err != nil {
-		return
-	}
-	root := doc.Root()
+// setSSML replaces the content of a <Say> element by that of the parsed
+// SSML's <speak>.
+func setSSML(say *etree.Element, speak *etree.Element) {
 	say.SetText("")
-	for _, tok := range append([]etree.Token(nil), root.Child...) {
+	for _, tok := range append([]etree.Token(nil), speak.Child...) {
 		say.AddChild(tok)
 	}
 }
