@@ -296,11 +296,23 @@ func (s *Server) document(param string) handlerFunc {
 		empty = `{"style_sheet":{}}`
 	}
 	return func(w http.ResponseWriter, r *request) error {
-		ref, err := s.assistantRef(r)
-		if err != nil {
-			return err
-		}
+		// One read of the assistant: its head for a new style sheet, its
+		// outline (the task names Defaults may name) for the rest.
 		var a *assistant.Assistant
+		var sid string
+		if r.Method == http.MethodPost && param == "StyleSheet" {
+			ref, err := s.assistantRef(r)
+			if err != nil {
+				return err
+			}
+			sid = ref.SID
+		} else {
+			var err error
+			if a, err = s.loadOutline(r); err != nil {
+				return err
+			}
+			sid = a.SID
+		}
 		if r.Method == http.MethodPost {
 			doc, err := jsonParam(r.form, param, parse)
 			if err != nil {
@@ -312,20 +324,12 @@ func (s *Server) document(param string) handlerFunc {
 			p := store.AssistantPatch{Defaults: doc}
 			if param == "StyleSheet" {
 				p = store.AssistantPatch{StyleSheet: doc}
-			} else {
-				cur, err := s.loadOutline(r)
-				if err != nil {
-					return err
-				}
-				if err := checkDefaultTargets(cur, doc); err != nil {
-					return err
-				}
+			} else if err := checkDefaultTargets(a, doc); err != nil {
+				return err
 			}
-			if a, err = s.Store.UpdateAssistant(r.Context(), r.account.SID, ref.SID, p); err != nil {
+			if a, err = s.Store.UpdateAssistant(r.Context(), r.account.SID, sid, p); err != nil {
 				return storeError(r, "assistant", "", err)
 			}
-		} else if a, err = s.loadOutline(r); err != nil {
-			return err
 		}
 		data := get(a)
 		if len(data) == 0 {
